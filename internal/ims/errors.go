@@ -1,0 +1,258 @@
+package ims
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// APIError is a non-2xx answer from IMS, IAM or the API gateway in front of
+// them.
+type APIError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	Status     string
+	// Code and Message come from the body: IMS's {"error":{"code","message"}}
+	// or the gateway's {"error_code","error_msg"}.
+	Code    string
+	Message string
+	// RequestID is the X-Request-Id header, or the body's request_id.
+	RequestID string
+	// Snippet is the start of a body that had neither error shape.
+	Snippet  string
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %s", e.Method, e.Path, e.Status)
+	switch {
+	case e.Code != "" && e.Message != "":
+		fmt.Fprintf(&b, ", error %s: %s", e.Code, e.Message)
+	case e.Code != "":
+		fmt.Fprintf(&b, ", error %s", e.Code)
+	case e.Message != "":
+		fmt.Fprintf(&b, ": %s", e.Message)
+	case e.Snippet != "":
+		fmt.Fprintf(&b, ", body: %s", e.Snippet)
+	default:
+		b.WriteString(", empty body")
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+// DecodeError is a 2xx answer whose body could not be read as the expected
+// JSON, even after retries.
+type DecodeError struct {
+	StatusCode int
+	Status     string
+	RequestID  string
+	Snippet    string
+	Attempts   int
+	Err        error
+}
+
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %s with a body that is not the expected JSON (%v)", e.Status, e.Err)
+	if e.Snippet != "" {
+		fmt.Fprintf(&b, "; the body starts: %s", e.Snippet)
+	} else {
+		b.WriteString("; the body is empty")
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// RequestError is a request that got no usable HTTP answer: a transport
+// failure after all retries, or a cancelled or expired context.
+type RequestError struct {
+	Method   string
+	Path     string
+	Attempts int
+	// Last describes the outcome of the last attempt.
+	Last string
+	Err  error
+}
+
+func (e *RequestError) Error() string {
+	what := describeTransportError(e.Err)
+	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		what = "the time limit for the read ran out"
+	case errors.Is(e.Err, context.Canceled):
+		what = "the request was cancelled"
+	}
+	msg := fmt.Sprintf("%s %s: %s after %d attempt%s", e.Method, e.Path, what, e.Attempts, plural(e.Attempts))
+	if e.Last != "" && (errors.Is(e.Err, context.DeadlineExceeded) || errors.Is(e.Err, context.Canceled)) {
+		msg += "; the last attempt got " + e.Last
+	}
+	return msg
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the request ran out of time (the whole read's
+// budget, not a single attempt's).
+func (e *RequestError) Timeout() bool { return errors.Is(e.Err, context.DeadlineExceeded) }
+
+// TLS reports whether the failure was certificate verification.
+func (e *RequestError) TLS() bool { return isCertError(e.Err) }
+
+// BodyTooLargeError is a response larger than the client accepts.
+type BodyTooLargeError struct{ Limit int64 }
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("the response body is larger than %d MiB", e.Limit>>20)
+}
+
+// PagingError is a paging answer that would loop forever.
+type PagingError struct {
+	ImageID string
+	Marker  string
+	Page    int
+}
+
+func (e *PagingError) Error() string {
+	return fmt.Sprintf("IMS returned next_marker %q again on page %d of image %s; stopping instead of looping", e.Marker, e.Page, e.ImageID)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func isCertError(err error) bool {
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var host x509.HostnameError
+	var verify *tls.CertificateVerificationError
+	return errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host) || errors.As(err, &verify)
+}
+
+// describeTransportError says what a transport failure was, in words a user
+// can act on.
+func describeTransportError(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Client.Timeout exceeded"):
+		return "no complete response within request_timeout"
+	case isCertError(err):
+		return "TLS certificate verification failed: " + msg
+	case strings.Contains(msg, "connection refused"):
+		return "connection refused: " + msg
+	case strings.Contains(msg, "proxyconnect"):
+		return "the proxy failed: " + msg
+	}
+	return msg
+}
+
+// errorBody covers every error shape seen from IMS, IAM and the gateway.
+type errorBody struct {
+	Error *struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+		Title   string          `json:"title"`
+	} `json:"error"`
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+	RequestID string `json:"request_id"`
+	// IMS task-style errors.
+	Code    json.RawMessage `json:"code"`
+	Message string          `json:"message"`
+}
+
+// decodeAPIError reads an error answer; a body in no known shape is quoted.
+func decodeAPIError(resp *http.Response, body *cappedReader) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode, Status: resp.Status, RequestID: resp.Header.Get("X-Request-Id")}
+	if resp.Request != nil {
+		e.Method = resp.Request.Method
+		e.Path = resp.Request.URL.Path
+	}
+	if e.Status == "" {
+		e.Status = strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
+	}
+	raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+	parseErrorBody(raw, e)
+	return e
+}
+
+func parseErrorBody(raw []byte, e *APIError) {
+	var eb errorBody
+	if len(bytes.TrimSpace(raw)) > 0 && json.Unmarshal(raw, &eb) == nil {
+		switch {
+		case eb.Error != nil:
+			e.Code = rawString(eb.Error.Code)
+			e.Message = eb.Error.Message
+			if e.Message == "" {
+				e.Message = eb.Error.Title
+			}
+		case eb.ErrorCode != "" || eb.ErrorMsg != "":
+			e.Code, e.Message = eb.ErrorCode, eb.ErrorMsg
+		case len(eb.Code) > 0 || eb.Message != "":
+			e.Code, e.Message = rawString(eb.Code), eb.Message
+		}
+		if e.RequestID == "" {
+			e.RequestID = eb.RequestID
+		}
+	}
+	if e.Code == "" && e.Message == "" {
+		e.Snippet = snippet(raw)
+	}
+}
+
+// rawString renders a JSON string or number (IAM uses numeric codes).
+func rawString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// snippet quotes the start of a body on one line, safe to print.
+func snippet(b []byte) string {
+	if len(b) > snippetLen {
+		b = b[:snippetLen]
+	}
+	for len(b) > 0 && !utf8.Valid(b) {
+		b = b[:len(b)-1]
+	}
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if len(s) == 0 {
+		return ""
+	}
+	return strconv.Quote(s)
+}

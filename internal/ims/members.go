@@ -1,0 +1,151 @@
+package ims
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+)
+
+// Member is one image sharing member as IMS returns it.
+type Member struct {
+	MemberID   string `json:"member_id"`
+	MemberType string `json:"member_type"`
+	Status     string `json:"status"`
+	// URN is returned for organization members only.
+	URN       *string `json:"urn,omitempty"`
+	ImageID   string  `json:"image_id"`
+	Schema    string  `json:"schema"`
+	CreatedAt string  `json:"created_at"`
+	UpdatedAt string  `json:"updated_at"`
+}
+
+// MembersPage is one answer of the members API.
+type MembersPage struct {
+	Members  *[]Member `json:"members"`
+	Schema   string    `json:"schema"`
+	PageInfo *PageInfo `json:"page_info,omitempty"`
+}
+
+// PageInfo carries the marker of the next page.
+type PageInfo struct {
+	NextMarker   string `json:"next_marker,omitempty"`
+	CurrentCount int    `json:"current_count"`
+}
+
+// MemberList is every member of an image, across all pages, in API order.
+type MemberList struct {
+	Schema  string
+	Members []Member
+	Pages   int
+}
+
+// ListImageMembersInput names the image and where to find it.
+type ListImageMembersInput struct {
+	// Endpoint is the IMS base URL, e.g. https://ims.cn-north-4.myhuaweicloud.com.
+	Endpoint  string
+	ProjectID string
+	ImageID   string
+	// PageSize is the limit asked for; zero means DefaultPageSize.
+	PageSize int
+}
+
+// ListImageMembers follows page_info.next_marker until the last page and
+// returns every member. A marker seen twice is an error, not a loop.
+func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput) (*MemberList, error) {
+	base, err := MembersURL(in.Endpoint, in.ProjectID, in.ImageID)
+	if err != nil {
+		return nil, err
+	}
+	size := in.PageSize
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	out := &MemberList{}
+	seen := map[string]bool{}
+	marker := ""
+	for {
+		u := *base
+		q := url.Values{"limit": {strconv.Itoa(size)}}
+		if marker != "" {
+			q.Set("marker", marker)
+		}
+		u.RawQuery = q.Encode()
+		var page MembersPage
+		err := c.getJSON(ctx, &u, func(r io.Reader) error { return decodeMembersPage(r, &page) })
+		if err != nil {
+			return nil, err
+		}
+		out.Pages++
+		if out.Pages == 1 {
+			out.Schema = page.Schema
+			if out.Members == nil {
+				out.Members = make([]Member, 0, len(*page.Members))
+			}
+		}
+		out.Members = append(out.Members, *page.Members...)
+		next := ""
+		if page.PageInfo != nil {
+			next = page.PageInfo.NextMarker
+		}
+		if c.cfg.OnPage != nil {
+			c.cfg.OnPage(ctx, Page{ImageID: in.ImageID, Page: out.Pages, Count: len(*page.Members), Total: len(out.Members), More: next != ""})
+		}
+		if next == "" {
+			return out, nil
+		}
+		if seen[next] || next == marker {
+			return nil, &PagingError{ImageID: in.ImageID, Marker: next, Page: out.Pages}
+		}
+		seen[next] = true
+		marker = next
+	}
+}
+
+// MembersURL is {endpoint}/v1/{project_id}/cloudimages/{image_id}/members.
+func MembersURL(endpoint, projectID, imageID string) (*url.URL, error) {
+	if projectID == "" || imageID == "" {
+		return nil, errors.New("ims: project id and image id are required")
+	}
+	u, err := parseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	return u.JoinPath("v1", projectID, "cloudimages", imageID, "members"), nil
+}
+
+func parseEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("ims: endpoint %q is not a URL: %w", endpoint, err)
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("ims: endpoint %q must be an http or https URL with a host", endpoint)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// decodeMembersPage decodes in one pass and checks the shape: a page without
+// a members array is an error, never an empty result.
+func decodeMembersPage(r io.Reader, page *MembersPage) error {
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(page); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("empty body")
+		}
+		return err
+	}
+	if page.Members == nil {
+		return errors.New(`no "members" array in the response`)
+	}
+	for i, m := range *page.Members {
+		if m.MemberID == "" {
+			return fmt.Errorf("member %d has no member_id", i)
+		}
+	}
+	return nil
+}
