@@ -1,0 +1,399 @@
+// Package emulator is a local IMS and IAM over real HTTP, for the tests and
+// the demo. It checks signatures and tokens the way the API gateway does,
+// serves image members from fixtures with base64 paging markers, answers
+// errors in the gateway's and IMS's shapes, and injects faults on request.
+//
+// The error codes it uses follow the documented shapes; apart from the
+// gateway's authentication codes they are the emulator's own choice.
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/signer"
+)
+
+// MaxClockSkew is how far X-Sdk-Date may be from the server's clock.
+const MaxClockSkew = 15 * time.Minute
+
+// Member is an image member as the API returns it. The emulator keeps its
+// own type, independent of the client's, so that a mistake in one shows up
+// against the other.
+type Member struct {
+	Status     string  `json:"status"`
+	CreatedAt  string  `json:"created_at"`
+	UpdatedAt  string  `json:"updated_at"`
+	ImageID    string  `json:"image_id"`
+	MemberID   string  `json:"member_id"`
+	Schema     string  `json:"schema"`
+	MemberType string  `json:"member_type"`
+	URN        *string `json:"urn,omitempty"`
+}
+
+// Credential is an access key pair known to the emulator. A non-empty
+// SecurityToken makes it temporary: requests must carry and sign that token.
+type Credential struct {
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+	DomainID      string
+}
+
+// Project is an IAM project; Region is its name.
+type Project struct {
+	ID       string
+	Region   string
+	DomainID string
+}
+
+// Server is a running emulator.
+type Server struct {
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	creds    map[string]Credential
+	tokens   map[string]string // token -> domain id
+	projects []Project
+	images   map[string][]Member // project id + "/" + image id
+	faults   map[string][]FaultKind
+	always   map[string]FaultKind
+	attempts map[string]int
+	perImage map[string]int
+
+	// Now is the server's clock; tests shift it to simulate skew.
+	Now func() time.Time
+	// SlowDelay is how long a FaultSlow answer stalls.
+	SlowDelay time.Duration
+
+	requests    atomic.Int64
+	iamCalls    atomic.Int64
+	connections atomic.Int64
+	reqSeq      atomic.Int64
+}
+
+// New returns an emulator that is not yet listening; add fixtures, then call
+// Start or StartTLS.
+func New() *Server {
+	s := &Server{
+		creds:     map[string]Credential{},
+		tokens:    map[string]string{},
+		images:    map[string][]Member{},
+		faults:    map[string][]FaultKind{},
+		always:    map[string]FaultKind{},
+		attempts:  map[string]int{},
+		perImage:  map[string]int{},
+		Now:       time.Now,
+		SlowDelay: 30 * time.Second,
+	}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.connections.Add(1)
+		}
+	}
+	return s
+}
+
+// Listen replaces the loopback listener with one on addr (still loopback
+// for the demo); call before Start.
+func (s *Server) Listen(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	_ = s.srv.Listener.Close()
+	s.srv.Listener = l
+	return nil
+}
+
+// Start serves plain HTTP on loopback.
+func (s *Server) Start() { s.srv.Start() }
+
+// StartTLS serves HTTPS with a self-signed certificate; see CertificatePEM.
+func (s *Server) StartTLS() { s.srv.StartTLS() }
+
+// URL is the base URL, e.g. http://127.0.0.1:41234.
+func (s *Server) URL() string { return s.srv.URL }
+
+// IAMURL is the IAM base including /v3.
+func (s *Server) IAMURL() string { return s.srv.URL + "/v3" }
+
+// CertificatePEM is the TLS server's certificate, for cacert_file.
+func (s *Server) CertificatePEM() []byte {
+	c := s.srv.Certificate()
+	if c == nil {
+		return nil
+	}
+	return pemEncode(c.Raw)
+}
+
+// Close stops the server and closes all connections.
+func (s *Server) Close() { s.srv.Close() }
+
+// AddCredential registers an access key pair.
+func (s *Server) AddCredential(c Credential) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.creds[c.AccessKey] = c
+}
+
+// AddToken registers an IAM token for a domain.
+func (s *Server) AddToken(token, domainID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens[token] = domainID
+}
+
+// AddProject registers an IAM project.
+func (s *Server) AddProject(p Project) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.projects = append(s.projects, p)
+}
+
+// SetMembers stores an image of projectID with its members, in order.
+func (s *Server) SetMembers(projectID, imageID string, members []Member) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.images[projectID+"/"+imageID] = members
+}
+
+// Requests is the number of HTTP requests received, of every kind.
+func (s *Server) Requests() int { return int(s.requests.Load()) }
+
+// IAMCalls is the number of IAM project look-ups received.
+func (s *Server) IAMCalls() int { return int(s.iamCalls.Load()) }
+
+// Connections is the number of TCP connections accepted.
+func (s *Server) Connections() int { return int(s.connections.Load()) }
+
+// ImageRequests is the number of members requests received for an image.
+func (s *Server) ImageRequests(imageID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.perImage[imageID]
+}
+
+func (s *Server) newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%016x%s", s.reqSeq.Add(1), hex.EncodeToString(b[:]))
+}
+
+// authResult is who a request is from.
+type authResult struct {
+	domainID string
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.requests.Add(1)
+	reqID := s.newRequestID()
+	w.Header().Set("X-Request-Id", reqID)
+	w.Header().Set("Content-Type", "application/json")
+
+	if r.Method != http.MethodGet {
+		writeGatewayError(w, http.StatusMethodNotAllowed, "APIGW.0102", "The method is not allowed", reqID)
+		return
+	}
+	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	isIAM := len(segs) == 2 && segs[0] == "v3" && segs[1] == "projects"
+	isMembers := len(segs) == 5 && segs[0] == "v1" && segs[2] == "cloudimages" && segs[4] == "members"
+	if !isIAM && !isMembers {
+		writeGatewayError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", reqID)
+		return
+	}
+	if isMembers {
+		s.mu.Lock()
+		s.perImage[segs[3]]++
+		s.mu.Unlock()
+		if s.injectFault(w, r, segs[3], reqID) {
+			return
+		}
+	}
+	who, ok := s.authenticate(w, r, reqID)
+	if !ok {
+		return
+	}
+	if isIAM {
+		s.iamCalls.Add(1)
+		s.serveProjects(w, r, who)
+		return
+	}
+	s.serveMembers(w, r, who, segs[1], segs[3], reqID)
+}
+
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID string) (authResult, bool) {
+	deny := func(msg string) (authResult, bool) {
+		writeGatewayError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: "+msg, reqID)
+		return authResult{}, false
+	}
+	if tok := r.Header.Get(signer.HeaderAuthToken); tok != "" {
+		s.mu.Lock()
+		domain, ok := s.tokens[tok]
+		s.mu.Unlock()
+		if !ok {
+			return deny("the token is invalid or has expired")
+		}
+		return authResult{domainID: domain}, true
+	}
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return deny("no Authorization or X-Auth-Token header")
+	}
+	auth, err := signer.ParseAuthorization(h)
+	if err != nil {
+		return deny(err.Error())
+	}
+	s.mu.Lock()
+	cred, ok := s.creds[auth.AccessKey]
+	s.mu.Unlock()
+	if !ok {
+		return deny("the access key " + auth.AccessKey + " does not exist")
+	}
+	date, err := time.Parse(signer.DateFormat, r.Header.Get(signer.HeaderDate))
+	if err != nil {
+		return deny("X-Sdk-Date is missing or malformed")
+	}
+	if skew := s.Now().Sub(date); skew > MaxClockSkew || skew < -MaxClockSkew {
+		return deny(fmt.Sprintf("X-Sdk-Date %s is more than 15 minutes from the server time %s", date.Format(time.RFC3339), s.Now().UTC().Format(time.RFC3339)))
+	}
+	signed := map[string]bool{}
+	for _, name := range auth.SignedHeaders {
+		signed[name] = true
+	}
+	if !signed["host"] || !signed["x-sdk-date"] {
+		return deny("host and x-sdk-date must be signed")
+	}
+	if cred.SecurityToken != "" {
+		tok := r.Header.Get(signer.HeaderSecurityToken)
+		if tok == "" {
+			return deny("the access key is temporary and needs its X-Security-Token")
+		}
+		if tok != cred.SecurityToken || !signed["x-security-token"] {
+			return deny("the security token is invalid or not signed")
+		}
+	}
+	if !signer.Verify(r, auth, cred.SecretKey, nil) {
+		return deny("verify aksk signature fail")
+	}
+	return authResult{domainID: cred.DomainID}, true
+}
+
+func (s *Server) serveProjects(w http.ResponseWriter, r *http.Request, who authResult) {
+	name := r.URL.Query().Get("name")
+	type project struct {
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		DomainID string `json:"domain_id"`
+		Enabled  bool   `json:"enabled"`
+	}
+	out := struct {
+		Projects []project `json:"projects"`
+	}{Projects: []project{}}
+	s.mu.Lock()
+	for _, p := range s.projects {
+		if p.DomainID == who.domainID && (name == "" || p.Region == name) {
+			out.Projects = append(out.Projects, project{ID: p.ID, Name: p.Region, DomainID: p.DomainID, Enabled: true})
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) serveMembers(w http.ResponseWriter, r *http.Request, who authResult, projectID, imageID, reqID string) {
+	s.mu.Lock()
+	var owner *Project
+	for i := range s.projects {
+		if s.projects[i].ID == projectID {
+			owner = &s.projects[i]
+		}
+	}
+	members, found := s.images[projectID+"/"+imageID]
+	s.mu.Unlock()
+	if owner == nil || owner.DomainID != who.domainID {
+		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
+		return
+	}
+	q := r.URL.Query()
+	limit := 500
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid parameter limit: must be an integer from 1 to 1000", reqID)
+			return
+		}
+		limit = n
+	}
+	if !found {
+		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The image "+imageID+" does not exist or is not owned by project "+projectID, reqID)
+		return
+	}
+	start := 0
+	if m := q.Get("marker"); m != "" {
+		after, err := base64.StdEncoding.DecodeString(m)
+		idx := -1
+		if err == nil {
+			for i := range members {
+				if members[i].MemberID == string(after) {
+					idx = i
+					break
+				}
+			}
+		}
+		if idx < 0 {
+			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid parameter marker", reqID)
+			return
+		}
+		start = idx + 1
+	}
+	end := min(start+limit, len(members))
+	page := members[start:end]
+	type pageInfo struct {
+		NextMarker   string `json:"next_marker,omitempty"`
+		CurrentCount int    `json:"current_count"`
+	}
+	out := struct {
+		Members  []Member `json:"members"`
+		Schema   string   `json:"schema"`
+		PageInfo pageInfo `json:"page_info"`
+	}{Members: page, Schema: "/v2/schemas/members", PageInfo: pageInfo{CurrentCount: len(page)}}
+	if end < len(members) {
+		out.PageInfo.NextMarker = base64.StdEncoding.EncodeToString([]byte(members[end-1].MemberID))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func writeGatewayError(w http.ResponseWriter, status int, code, msg, reqID string) {
+	writeJSON(w, status, map[string]string{"error_code": code, "error_msg": msg, "request_id": reqID})
+}
+
+func writeIMSError(w http.ResponseWriter, status int, code, msg, _ string) {
+	writeJSON(w, status, map[string]map[string]string{"error": {"code": code, "message": msg}})
+}
+
+// drain is used by faults that must not leave a request body unread.
+func drain(r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }

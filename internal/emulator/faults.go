@@ -1,0 +1,122 @@
+package emulator
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// FaultKind is a way for a request to fail.
+type FaultKind int
+
+// The fault kinds a test can inject.
+const (
+	// FaultIMS500 answers 500 with an IMS error body.
+	FaultIMS500 FaultKind = iota + 1
+	// Fault503 answers 503 from the gateway.
+	Fault503
+	// Fault429 answers 429 with Retry-After: 1.
+	Fault429
+	// FaultDrop closes the connection without an answer.
+	FaultDrop
+	// FaultSlow stalls for SlowDelay before answering (or until the client
+	// gives up).
+	FaultSlow
+	// FaultTruncated answers 200 but cuts the body short.
+	FaultTruncated
+	// FaultGarbage answers 200 with an HTML body.
+	FaultGarbage
+)
+
+// AllFaults lists every kind, for tests that cycle through them.
+var AllFaults = []FaultKind{FaultIMS500, Fault503, Fault429, FaultDrop, FaultSlow, FaultTruncated, FaultGarbage}
+
+func (k FaultKind) String() string {
+	switch k {
+	case FaultIMS500:
+		return "ims-500"
+	case Fault503:
+		return "503"
+	case Fault429:
+		return "429"
+	case FaultDrop:
+		return "drop"
+	case FaultSlow:
+		return "slow"
+	case FaultTruncated:
+		return "truncated"
+	case FaultGarbage:
+		return "garbage"
+	}
+	return "fault(" + strconv.Itoa(int(k)) + ")"
+}
+
+// FailFirst makes the first len(kinds) attempts of every members request of
+// the image (each page on its own) fail, with kinds in that order. The
+// counting is per request (path and marker), so retries of one page see the
+// sequence and the next page starts afresh.
+func (s *Server) FailFirst(imageID string, kinds ...FaultKind) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[imageID] = kinds
+}
+
+// FailAlways makes every members request of the image fail with kind.
+func (s *Server) FailAlways(imageID string, kind FaultKind) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.always[imageID] = kind
+}
+
+// injectFault answers with a fault when one is due and reports whether it did.
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, reqID string) bool {
+	key := r.URL.Path + "?" + r.URL.Query().Get("marker")
+	s.mu.Lock()
+	kind, ok := s.always[imageID]
+	if !ok {
+		seq := s.faults[imageID]
+		n := s.attempts[key]
+		s.attempts[key] = n + 1
+		if n < len(seq) {
+			kind, ok = seq[n], true
+		}
+	}
+	delay := s.SlowDelay
+	s.mu.Unlock()
+	if !ok {
+		return false
+	}
+	drain(r)
+	switch kind {
+	case FaultIMS500:
+		writeIMSError(w, http.StatusInternalServerError, "IMG.0010", "Internal server error, try again later", reqID)
+	case Fault503:
+		writeGatewayError(w, http.StatusServiceUnavailable, "APIGW.0201", "Service unavailable, try again later", reqID)
+	case Fault429:
+		w.Header().Set("Retry-After", "1")
+		writeGatewayError(w, http.StatusTooManyRequests, "APIGW.0308", "The throttling threshold has been reached", reqID)
+	case FaultDrop:
+		panic(http.ErrAbortHandler)
+	case FaultSlow:
+		select {
+		case <-r.Context().Done():
+			return true
+		case <-time.After(delay):
+		}
+		writeGatewayError(w, http.StatusGatewayTimeout, "APIGW.0202", "Backend timeout", reqID)
+	case FaultTruncated:
+		body := `{"members": [{"status": "accepted", "member_id": "trunc`
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)*4))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(body))
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		panic(http.ErrAbortHandler)
+	case FaultGarbage:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1> upstream sent nonsense</body></html>"))
+	}
+	return true
+}
