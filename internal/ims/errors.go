@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -242,17 +243,22 @@ func rawString(raw json.RawMessage) string {
 	return ""
 }
 
-// snippet quotes the start of a body on one line, safe to print.
+// snippet is the start of a body on one line, safe to print: white space
+// folded, control and invalid bytes shown as '?', "..." when cut.
 func snippet(b []byte) string {
-	if len(b) > snippetLen {
+	cut := len(b) > snippetLen
+	if cut {
 		b = b[:snippetLen]
 	}
-	for len(b) > 0 && !utf8.Valid(b) {
-		b = b[:len(b)-1]
+	s := strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || (unicode.IsControl(r) && !unicode.IsSpace(r)) {
+			return '?'
+		}
+		return r
+	}, string(b))
+	s = strings.Join(strings.Fields(s), " ")
+	if cut && s != "" {
+		s += "..."
 	}
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) == 0 {
-		return ""
-	}
-	return strconv.Quote(s)
+	return s
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"strconv"
 )
 
@@ -105,10 +106,15 @@ func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput)
 	}
 }
 
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
 // MembersURL is {endpoint}/v1/{project_id}/cloudimages/{image_id}/members.
 func MembersURL(endpoint, projectID, imageID string) (*url.URL, error) {
-	if projectID == "" || imageID == "" {
-		return nil, errors.New("ims: project id and image id are required")
+	// The ids become path segments: anything but a plain id could walk the
+	// path ("..") or add segments ("/"), so it is refused here too, not only
+	// at plan time.
+	if !idPattern.MatchString(projectID) || !idPattern.MatchString(imageID) {
+		return nil, fmt.Errorf("ims: project id %q and image id %q must be plain ids (letters, digits, '-', '_', '.')", projectID, imageID)
 	}
 	u, err := parseEndpoint(endpoint)
 	if err != nil {

@@ -1,0 +1,13 @@
+terraform {
+  required_providers {
+    ims = {
+      source = "terraform-ims/ims"
+    }
+  }
+}
+
+# Credentials come from HW_ACCESS_KEY and HW_SECRET_KEY; the project of the
+# region is looked up from IAM unless project_id (HW_PROJECT_ID) is set.
+provider "ims" {
+  region = "cn-north-4"
+}

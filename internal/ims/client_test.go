@@ -1,0 +1,444 @@
+package ims
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
+	"github.com/terraform-ims/terraform-provider-ims/internal/signer"
+)
+
+const (
+	testAK      = "AKUNITTEST"
+	testSK      = "unit-test-secret"
+	testDomain  = "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"
+	testProject = "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d"
+	testImage   = "370befec-a369-475e-a224-44a45927a8fe"
+)
+
+func newTestClient(t testing.TB, maxRetries int) *Client {
+	t.Helper()
+	hc, err := NewHTTPClient(TransportOptions{Auth: signer.AKSK{Credentials: signer.Credentials{AccessKey: testAK, SecretKey: testSK}}, RequestTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{HTTPClient: hc, MaxRetries: maxRetries, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func newEmulator(t testing.TB, members []emulator.Member) *emulator.Server {
+	t.Helper()
+	emu := emulator.New()
+	emu.AddCredential(emulator.Credential{AccessKey: testAK, SecretKey: testSK, DomainID: testDomain})
+	emu.AddProject(emulator.Project{ID: testProject, Region: "cn-north-4", DomainID: testDomain})
+	emu.SetMembers(testProject, testImage, members)
+	emu.Start()
+	t.Cleanup(emu.Close)
+	return emu
+}
+
+func TestListImageMembersPaging(t *testing.T) {
+	for _, tc := range []struct {
+		total, pageSize, wantPages int
+	}{
+		{0, 1000, 1},
+		{1, 1000, 1},
+		{1000, 1000, 1},
+		{2000, 1000, 2}, // an exact multiple: the last page has no next_marker
+		{2345, 1000, 3},
+		{7, 3, 3},
+	} {
+		t.Run(fmt.Sprintf("%d_by_%d", tc.total, tc.pageSize), func(t *testing.T) {
+			members := emulator.GenerateMembers(testImage, tc.total)
+			emu := newEmulator(t, members)
+			list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{
+				Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage, PageSize: tc.pageSize,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if list.Pages != tc.wantPages || emu.ImageRequests(testImage) != tc.wantPages {
+				t.Errorf("pages = %d, requests = %d, want %d", list.Pages, emu.ImageRequests(testImage), tc.wantPages)
+			}
+			if len(list.Members) != tc.total {
+				t.Fatalf("got %d members, want %d", len(list.Members), tc.total)
+			}
+			for i := range members {
+				if list.Members[i].MemberID != members[i].MemberID {
+					t.Fatalf("member %d = %s, want %s (order or duplicates wrong)", i, list.Members[i].MemberID, members[i].MemberID)
+				}
+			}
+			if list.Members != nil && list.Schema != "/v2/schemas/members" {
+				t.Errorf("schema = %q", list.Schema)
+			}
+		})
+	}
+}
+
+// pagedServer serves pages from a script: each entry is one answer body.
+func pagedServer(t *testing.T, bodies map[string]string) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		body, ok := bodies[r.URL.Query().Get("marker")]
+		if !ok {
+			http.Error(w, `{"error":{"code":"IMG.0001","message":"bad marker"}}`, http.StatusBadRequest)
+			return
+		}
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func TestListImageMembersWithoutPageInfo(t *testing.T) {
+	srv, n := pagedServer(t, map[string]string{"": `{"members":[{"member_id":"a","status":"accepted"},{"member_id":"b"}],"schema":"/v2/schemas/members"}`})
+	list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Members) != 2 || n.Load() != 1 {
+		t.Errorf("members = %d, requests = %d; want 2 and 1", len(list.Members), n.Load())
+	}
+	if list.Members[0].URN != nil {
+		t.Error("urn absent from JSON must stay nil")
+	}
+}
+
+func TestListImageMembersRepeatedMarker(t *testing.T) {
+	m1 := base64.StdEncoding.EncodeToString([]byte("a"))
+	m2 := base64.StdEncoding.EncodeToString([]byte("b"))
+	srv, n := pagedServer(t, map[string]string{
+		"": `{"members":[{"member_id":"a"}],"page_info":{"next_marker":"` + m1 + `"}}`,
+		m1: `{"members":[{"member_id":"b"}],"page_info":{"next_marker":"` + m2 + `"}}`,
+		m2: `{"members":[{"member_id":"c"}],"page_info":{"next_marker":"` + m1 + `"}}`,
+	})
+	_, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	var pe *PagingError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want *PagingError", err)
+	}
+	if n.Load() != 3 || pe.Page != 3 || pe.Marker != m1 {
+		t.Errorf("requests = %d, error = %+v", n.Load(), pe)
+	}
+}
+
+func TestListImageMembersAsksForLimit1000(t *testing.T) {
+	var limit string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit = r.URL.Query().Get("limit")
+		_, _ = io.WriteString(w, `{"members":[]}`)
+	}))
+	defer srv.Close()
+	if _, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"}); err != nil {
+		t.Fatal(err)
+	}
+	if limit != "1000" {
+		t.Errorf("limit = %q, want 1000", limit)
+	}
+}
+
+// TestErrorDecoding covers both error shapes, IAM's numeric code, and bodies
+// that are not JSON or empty.
+func TestErrorDecoding(t *testing.T) {
+	cases := []struct {
+		name, body, header     string
+		status                 int
+		code, msg, reqID, snip string
+	}{
+		{name: "ims", status: 404, body: `{"error":{"code":"IMG.0027","message":"image not found"}}`, header: "req-1",
+			code: "IMG.0027", msg: "image not found", reqID: "req-1"},
+		{name: "gateway", status: 401, body: `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"req-2"}`,
+			code: "APIGW.0301", msg: "Incorrect IAM authentication information", reqID: "req-2"},
+		{name: "header wins", status: 403, body: `{"error_code":"APIGW.0302","error_msg":"denied","request_id":"body-id"}`, header: "hdr-id",
+			code: "APIGW.0302", msg: "denied", reqID: "hdr-id"},
+		{name: "iam numeric", status: 401, body: `{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}`,
+			code: "401", msg: "The request you have made requires authentication."},
+		{name: "html", status: 502, body: "<html>\n<body>Bad   Gateway</body></html>", snip: `<html> <body>Bad Gateway</body></html>`},
+		{name: "empty", status: 400, body: ""},
+		{name: "json of another shape", status: 400, body: `{"foo":"bar"}`, snip: `{"foo":"bar"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				if tc.header != "" {
+					w.Header().Set("X-Request-Id", tc.header)
+				}
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			_, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("err = %v, want *APIError", err)
+			}
+			if apiErr.StatusCode != tc.status || apiErr.Code != tc.code || apiErr.Message != tc.msg || apiErr.RequestID != tc.reqID || apiErr.Snippet != tc.snip {
+				t.Errorf("got %+v", apiErr)
+			}
+			msg := apiErr.Error()
+			for _, want := range []string{strconv.Itoa(tc.status), tc.code, tc.reqID} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message %q lacks %q", msg, want)
+				}
+			}
+			if tc.body == "" && !strings.Contains(msg, "empty body") {
+				t.Errorf("message %q does not say the body was empty", msg)
+			}
+		})
+	}
+}
+
+// TestSuccessBodyErrors: a 2xx body that is not the expected JSON is an
+// error that shows the status and the start of the body, never an empty list.
+func TestSuccessBodyErrors(t *testing.T) {
+	for name, body := range map[string]string{
+		"html":       "<html>maintenance</html>",
+		"empty":      "",
+		"no members": `{"images":[]}`,
+		"wrong type": `{"members":"none"}`,
+		"no ids":     `{"members":[{"status":"accepted"}]}`,
+		"truncated":  `{"members":[{"member_id":"a"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = io.WriteString(w, body)
+			}))
+			defer srv.Close()
+			list, err := newTestClient(t, 1).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+			var de *DecodeError
+			if !errors.As(err, &de) || list != nil {
+				t.Fatalf("list = %v, err = %v; want *DecodeError and no list", list, err)
+			}
+			if de.StatusCode != 200 || de.Attempts != 2 {
+				t.Errorf("status = %d, attempts = %d; want 200 and 2 (retried once)", de.StatusCode, de.Attempts)
+			}
+			if body != "" && !strings.Contains(de.Error(), body[:5]) {
+				t.Errorf("message %q does not quote the body", de.Error())
+			}
+		})
+	}
+}
+
+func TestRetries(t *testing.T) {
+	cases := []struct {
+		status      int
+		maxRetries  int
+		wantAttempt int64
+	}{
+		{503, 3, 4}, {500, 2, 3}, {502, 1, 2}, {504, 1, 2}, {429, 2, 3},
+		{503, 0, 1},
+		{400, 3, 1}, {401, 3, 1}, {403, 3, 1}, {404, 3, 1},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%d_retries_%d", tc.status, tc.maxRetries), func(t *testing.T) {
+			var n atomic.Int64
+			var dates = map[string]bool{}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n.Add(1)
+				dates[r.Header.Get("Authorization")] = true
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, `{"error":{"code":"IMG.X","message":"failing"}}`)
+			}))
+			defer srv.Close()
+			_, err := newTestClient(t, tc.maxRetries).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("err = %v", err)
+			}
+			if n.Load() != tc.wantAttempt || int64(apiErr.Attempts) != tc.wantAttempt {
+				t.Errorf("server saw %d attempts, error says %d; want %d", n.Load(), apiErr.Attempts, tc.wantAttempt)
+			}
+			if tc.wantAttempt > 1 && !strings.Contains(err.Error(), fmt.Sprintf("after %d attempts", tc.wantAttempt)) {
+				t.Errorf("message %q does not count the attempts", err)
+			}
+			if apiErr.Code != "IMG.X" {
+				t.Errorf("code = %q: the last answer's body was not decoded", apiErr.Code)
+			}
+		})
+	}
+}
+
+func TestRetryThenSuccess(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if n.Add(1) < 3 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, `{"members":[{"member_id":"a"}]}`)
+	}))
+	defer srv.Close()
+	list, err := newTestClient(t, 5).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	if err != nil || len(list.Members) != 1 || n.Load() != 3 {
+		t.Fatalf("list = %v, err = %v, attempts = %d", list, err, n.Load())
+	}
+}
+
+func TestTransportErrorAfterRetries(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // Nothing listens there any more: connection refused.
+	_, err := newTestClient(t, 2).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: url, ProjectID: "p", ImageID: "i"})
+	var re *RequestError
+	if !errors.As(err, &re) || re.Attempts != 3 {
+		t.Fatalf("err = %v, want *RequestError after 3 attempts", err)
+	}
+	if !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "3 attempts") {
+		t.Errorf("message %q", err)
+	}
+}
+
+// TestCancelStopsWaiting: a cancelled context ends the wait for the next
+// attempt at once, even when the server asked for a long Retry-After.
+func TestCancelStopsWaiting(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	hc, _ := NewHTTPClient(TransportOptions{Auth: signer.Token("t")})
+	c, _ := New(Config{HTTPClient: hc, MaxRetries: 5})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.ListImageMembers(ctx, ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	var re *RequestError
+	if !errors.As(err, &re) || !re.Timeout() {
+		t.Fatalf("err = %v, want a timed-out *RequestError", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("returned after %s: the wait was not interrupted", elapsed)
+	}
+	if !strings.Contains(err.Error(), "429") {
+		t.Errorf("message %q does not say what the last attempt got", err)
+	}
+}
+
+func TestBodyCap(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"members":[`+strings.Repeat(`{"member_id":"aaaaaaaa"},`, 100)+`{"member_id":"b"}]}`)
+	}))
+	defer srv.Close()
+	hc, _ := NewHTTPClient(TransportOptions{Auth: signer.Token("t")})
+	c, _ := New(Config{HTTPClient: hc, MaxBodyBytes: 1024})
+	_, err := c.ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	var tooLarge *BodyTooLargeError
+	if !errors.As(err, &tooLarge) {
+		t.Fatalf("err = %v, want *BodyTooLargeError", err)
+	}
+}
+
+func TestNoRedirects(t *testing.T) {
+	var leaked atomic.Bool
+	target := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		leaked.Store(r.Header.Get("Authorization") != "")
+	}))
+	defer target.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/steal", http.StatusFound)
+	}))
+	defer srv.Close()
+	_, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound {
+		t.Fatalf("err = %v, want an *APIError for the 302", err)
+	}
+	if leaked.Load() {
+		t.Error("a redirect carried the signature to another host")
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	lo, hi := 500*time.Millisecond, 30*time.Second
+	for attempt, want := range []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second} {
+		for range 50 {
+			d := backoff(lo, hi, attempt, nil)
+			if d < want/2 || d > want {
+				t.Fatalf("attempt %d: %s outside [%s, %s]", attempt, d, want/2, want)
+			}
+		}
+	}
+	if d := backoff(lo, hi, 40, nil); d < hi/2 || d > hi {
+		t.Errorf("attempt 40: %s, want capped near %s", d, hi)
+	}
+	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"7"}}}
+	if d := backoff(lo, hi, 0, resp); d != 7*time.Second {
+		t.Errorf("Retry-After 7 gave %s", d)
+	}
+	resp.Header.Set("Retry-After", "3600")
+	if d := backoff(lo, hi, 0, resp); d != hi {
+		t.Errorf("Retry-After 3600 gave %s, want the cap %s", d, hi)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"5", 5 * time.Second, true},
+		{"-1", 0, false},
+		{"soon", 0, false},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
+	}
+	for _, tc := range cases {
+		got, ok := parseRetryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseRetryAfter(%q) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestMembersURLEscapes(t *testing.T) {
+	u, err := MembersURL("https://ims.example.com/base/", "p", testImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := u.EscapedPath(); got != "/base/v1/p/cloudimages/"+testImage+"/members" {
+		t.Errorf("path = %s", got)
+	}
+	for _, bad := range []string{"a/../b", "..", ".", "a b", "a?b", "", "%2e%2e"} {
+		if _, err := MembersURL("https://ims.example.com", "p", bad); err == nil {
+			t.Errorf("image id %q accepted", bad)
+		}
+	}
+	for _, bad := range []string{"", "ftp://x", "ims.example.com", "http://"} {
+		if _, err := MembersURL(bad, "p", "i"); err == nil {
+			t.Errorf("endpoint %q accepted", bad)
+		}
+	}
+}
+
+func TestProjectsFromEmulator(t *testing.T) {
+	emu := newEmulator(t, nil)
+	emu.AddProject(emulator.Project{ID: "other", Region: "cn-north-4", DomainID: "someone-else"})
+	projects, err := newTestClient(t, 0).ListProjects(context.Background(), emu.IAMURL(), "cn-north-4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(projects) != 1 || projects[0].ID != testProject || projects[0].Name != "cn-north-4" {
+		t.Errorf("projects = %+v", projects)
+	}
+	if emu.IAMCalls() != 1 {
+		t.Errorf("IAM calls = %d", emu.IAMCalls())
+	}
+}
