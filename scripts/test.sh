@@ -20,6 +20,6 @@ echo "==> docs in step with the schema and examples"
 scripts/docs.sh --check
 
 echo "==> lint"
-go run -modfile=tools/go.mod github.com/golangci/golangci-lint/v2/cmd/golangci-lint run ./...
+scripts/tool.sh golangci-lint run ./...
 
 echo "==> all tests passed"

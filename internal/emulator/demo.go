@@ -13,6 +13,12 @@ const (
 	DemoAccessKey = "DEMOACCESSKEY0000000"
 	DemoSecretKey = "demo-secret-key-known-only-to-the-emulator"
 
+	// Temporary credentials and an IAM token of the same account.
+	DemoTempAccessKey = "DEMOTEMPORARYKEY0000"
+	DemoTempSecretKey = "demo-temporary-secret-key"
+	DemoSecurityToken = "demo-security-token"
+	DemoIAMToken      = "demo-iam-token"
+
 	// DemoImageID is shared with one member of each type.
 	DemoImageID = "370befec-a369-475e-a224-44a45927a8fe"
 	// DemoGoldenImageID is shared only with accepted projects.
@@ -30,6 +36,8 @@ var DemoAllowedProjects = []string{
 // LoadDemo adds the demo account, project and images.
 func (s *Server) LoadDemo() {
 	s.AddCredential(Credential{AccessKey: DemoAccessKey, SecretKey: DemoSecretKey, DomainID: DemoDomainID})
+	s.AddCredential(Credential{AccessKey: DemoTempAccessKey, SecretKey: DemoTempSecretKey, SecurityToken: DemoSecurityToken, DomainID: DemoDomainID})
+	s.AddToken(DemoIAMToken, DemoDomainID)
 	s.AddProject(Project{ID: DemoProjectID, Region: DemoRegion, DomainID: DemoDomainID})
 	at := time.Date(2023, 8, 23, 4, 7, 52, 0, time.UTC)
 	s.SetMembers(DemoProjectID, DemoImageID, []Member{

@@ -67,7 +67,8 @@ func (d *imageMembersDataSource) Schema(ctx context.Context, _ datasource.Schema
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists every member an image is shared with (`GET /v1/{project_id}/cloudimages/{image_id}/members`), " +
 			"following every page, in the order IMS returns them, optionally filtered by member type and status. " +
-			"Only the project that owns the image can list its members.",
+			"Only the project that owns the image can list its members. The whole read, pages and retries included, is bounded by " +
+			"`timeouts.read` (default `5m`).",
 		Attributes: map[string]schema.Attribute{
 			// Required
 			"image_id": schema.StringAttribute{
