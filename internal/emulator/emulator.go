@@ -323,6 +323,10 @@ func (s *Server) serveMembers(w http.ResponseWriter, r *http.Request, who authRe
 	}
 	members, found := s.images[projectID+"/"+imageID]
 	s.mu.Unlock()
+	if region := hostRegion(r.Host); region != "" && owner != nil && owner.Region != region {
+		writeGatewayError(w, http.StatusNotFound, "APIGW.0101", "Project "+projectID+" is not in region "+region+" served by "+r.Host, reqID)
+		return
+	}
 	if owner == nil || owner.DomainID != who.domainID {
 		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
 		return

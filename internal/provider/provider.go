@@ -34,8 +34,8 @@ const (
 	envRegion         = "HW_REGION_NAME"
 	envProjectID      = "HW_PROJECT_ID"
 	envAccessKey      = "HW_ACCESS_KEY"
-	envSecretKey      = "HW_SECRET_KEY"
-	envSecurityToken  = "HW_SECURITY_TOKEN"
+	envSecretKey      = "HW_SECRET_KEY"     //nolint:gosec // The name of a variable, not a credential.
+	envSecurityToken  = "HW_SECURITY_TOKEN" //nolint:gosec // The name of a variable, not a credential.
 	envToken          = "HW_AUTH_TOKEN"
 	envEndpoint       = "HW_IMS_ENDPOINT"
 	envAuthURL        = "HW_AUTH_URL"

@@ -28,7 +28,7 @@ const (
 	// HeaderSecurityToken carries the session token of temporary credentials.
 	HeaderSecurityToken = "X-Security-Token"
 	// HeaderAuthToken carries an IAM token, used instead of a signature.
-	HeaderAuthToken = "X-Auth-Token"
+	HeaderAuthToken = "X-Auth-Token" //nolint:gosec // A header name, not a credential.
 	// DateFormat is the layout of HeaderDate, always in UTC.
 	DateFormat = "20060102T150405Z"
 )

@@ -196,7 +196,7 @@ func TestParseAuthorizationErrors(t *testing.T) {
 // TestCredentialsNeverFormatSecrets guards every fmt verb a log call might use.
 func TestCredentialsNeverFormatSecrets(t *testing.T) {
 	c := Credentials{AccessKey: "AK", SecretKey: "very-secret", SecurityToken: "tok-secret"}
-	for _, s := range []string{c.String(), c.GoString(), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%s", c)} {
+	for _, s := range []string{c.String(), c.GoString(), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%s", c)} { //nolint:staticcheck // The %s verb itself is under test.
 		if strings.Contains(s, "very-secret") || strings.Contains(s, "tok-secret") {
 			t.Errorf("credentials formatted with a secret: %s", s)
 		}
