@@ -320,4 +320,3 @@ func TestPlainHTTPWarnings(t *testing.T) {
 		}
 	}
 }
-
