@@ -33,6 +33,16 @@ var DemoAllowedProjects = []string{
 	"7d2a4c1e9b8f4a6d8e5c3b1a0f9e8d7c",
 }
 
+// DemoImageMembers are the members of DemoImageID: one of each type.
+func DemoImageMembers() []Member {
+	at := time.Date(2023, 8, 23, 4, 7, 52, 0, time.UTC)
+	return []Member{
+		NewMember(DemoImageID, "organization", "accepted", "demo-org", at),
+		NewMember(DemoImageID, "project", "accepted", "demo-project", at.Add(time.Hour)),
+		NewMember(DemoImageID, "domain", "pending", "demo-account", at.Add(2*time.Hour)),
+	}
+}
+
 // LoadDemo adds the demo account, project and images.
 func (s *Server) LoadDemo() {
 	s.AddCredential(Credential{AccessKey: DemoAccessKey, SecretKey: DemoSecretKey, DomainID: DemoDomainID})
@@ -40,11 +50,7 @@ func (s *Server) LoadDemo() {
 	s.AddToken(DemoIAMToken, DemoDomainID)
 	s.AddProject(Project{ID: DemoProjectID, Region: DemoRegion, DomainID: DemoDomainID})
 	at := time.Date(2023, 8, 23, 4, 7, 52, 0, time.UTC)
-	s.SetMembers(DemoProjectID, DemoImageID, []Member{
-		NewMember(DemoImageID, "organization", "accepted", "demo-org", at),
-		NewMember(DemoImageID, "project", "accepted", "demo-project", at.Add(time.Hour)),
-		NewMember(DemoImageID, "domain", "pending", "demo-account", at.Add(2*time.Hour)),
-	})
+	s.SetMembers(DemoProjectID, DemoImageID, DemoImageMembers())
 	golden := make([]Member, len(DemoAllowedProjects))
 	for i, id := range DemoAllowedProjects {
 		golden[i] = NewMember(DemoGoldenImageID, "project", "accepted", "golden", at.Add(time.Duration(i)*time.Minute))

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/net/http/httpproxy"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/signer"
 )
@@ -66,8 +67,11 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 		}
 		tlsCfg.RootCAs = pool
 	}
+	// http.ProxyFromEnvironment reads the variables once per process;
+	// reading them here honours the environment of each configuration.
+	proxy := httpproxy.FromEnvironment().ProxyFunc()
 	base := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
+		Proxy:                 func(r *http.Request) (*url.URL, error) { return proxy(r.URL) },
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,

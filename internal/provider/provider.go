@@ -335,9 +335,6 @@ func resolveSettings(cfg providerModel) (settings, diag.Diagnostics) {
 			missing("secret_key", envSecretKey, "the SK that goes with access_key")
 		}
 	}
-	if s.cloud == "" {
-		s.cloud = defaultCloudFor(s.region)
-	}
 	if s.endpoint != "" {
 		s.explicitEndpoint = true
 		if !urlPattern.MatchString(s.endpoint) {
@@ -383,10 +380,15 @@ func resolveSettings(cfg providerModel) (settings, diag.Diagnostics) {
 	return s, diags
 }
 
-// defaultCloudFor returns the cloud domain of a region: the European
-// regions (eu-west-101 and its kind) live under myhuaweicloud.eu.
-func defaultCloudFor(region string) string {
-	if strings.HasPrefix(region, "eu-west-1") {
+// cloudFor returns the cloud domain of a region: the explicit cloud, else
+// myhuaweicloud.eu for the European regions (eu-west-101 and its kind), else
+// myhuaweicloud.com. It is per region, so that a data source in Europe
+// under a provider in Asia gets the European domain.
+func (s settings) cloudFor(region string) string {
+	switch {
+	case s.cloud != "":
+		return s.cloud
+	case strings.HasPrefix(region, "eu-west-1"):
 		return "myhuaweicloud.eu"
 	}
 	return defaultCloud
@@ -457,7 +459,7 @@ func (d *providerData) target(ctx context.Context, region string) (endpoint, pro
 	}
 	endpoint = s.endpoint
 	if endpoint == "" {
-		endpoint = fmt.Sprintf("https://ims.%s.%s", region, s.cloud)
+		endpoint = fmt.Sprintf("https://ims.%s.%s", region, s.cloudFor(region))
 	}
 	if region == s.region && s.projectID != "" {
 		return endpoint, s.projectID, nil
@@ -474,7 +476,7 @@ func (d *providerData) authURL(region string) string {
 	if d.settings.explicitIAM {
 		return d.settings.authURL
 	}
-	return fmt.Sprintf("https://iam.%s.%s/v3", region, d.settings.cloud)
+	return fmt.Sprintf("https://iam.%s.%s/v3", region, d.settings.cloudFor(region))
 }
 
 // discoverProject asks IAM once per region and configuration: concurrent

@@ -35,6 +35,8 @@ const (
 	testRegion      = "cn-north-4"
 	testOtherRegion = "ap-southeast-1"
 	testAmbiguous   = "la-south-2"
+	testEURegion    = "eu-west-101"
+	testProjectEU   = "4e5f4a5b8c7d6e5f4a3b2c1d0a1b2c3d"
 	testDomain      = "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"
 	testProject     = "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d"
 	testProjectB    = "1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d0a"
@@ -82,6 +84,7 @@ func newWorld(t *testing.T) *world {
 	w.emu.AddToken(w.iamToken, testDomain)
 	w.emu.AddProject(emulator.Project{ID: testProject, Region: testRegion, DomainID: testDomain})
 	w.emu.AddProject(emulator.Project{ID: testProjectB, Region: testOtherRegion, DomainID: testDomain})
+	w.emu.AddProject(emulator.Project{ID: testProjectEU, Region: testEURegion, DomainID: testDomain})
 	w.emu.AddProject(emulator.Project{ID: "2c3d4e5f4a5b8c7d6e5f4a3b2c1d0a1b", Region: testAmbiguous, DomainID: testDomain})
 	w.emu.AddProject(emulator.Project{ID: "3d4e5f4a5b8c7d6e5f4a3b2c1d0a1b2c", Region: testAmbiguous, DomainID: testDomain})
 	w.emu.Start()
