@@ -53,7 +53,7 @@ tofu)
 		work=$(mktemp -d)
 		cp -r "$src/." "$work/"
 		chmod -R u+w "$work"
-		(cd "$work" && go build -o "$bin" ./cmd/tofu) >&2
+		(cd "$work" && go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$bin" ./cmd/tofu) >&2
 		rm -rf "$work"
 	fi
 	echo "$bin"

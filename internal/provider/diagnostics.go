@@ -105,7 +105,8 @@ func projectDiscoveryDiagnostic(err error, region, authURL string) diag.Diagnost
 	detail := err.Error()
 	var apiErr *ims.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
-		detail += "\n\nCheck the credentials and this machine's clock."
+		_, hint := apiErrorAdvice(apiErr, readContext{region: region})
+		detail += "\n\n" + hint
 	}
 	return diag.NewErrorDiagnostic("Cannot look up the project of region "+region,
 		fmt.Sprintf("Project discovery (GET %s/projects?name=%s) failed: %s\n\nSet project_id (HW_PROJECT_ID) to skip discovery, or set auth_url "+

@@ -173,3 +173,7 @@ func filterMembers(in []emulator.Member, keep func(emulator.Member) bool) []emul
 	}
 	return out
 }
+
+func emulatorProject(id, region, domain string) emulator.Project {
+	return emulator.Project{ID: id, Region: region, DomainID: domain}
+}
