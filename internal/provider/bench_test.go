@@ -2,13 +2,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
@@ -48,6 +51,64 @@ func BenchmarkMembersToState(b *testing.B) {
 		var got imageMembersModel
 		if diags := state.Get(ctx, &got); diags.HasError() || len(got.MemberIDs.Elements()) != 10000 {
 			b.Fatal(diags)
+		}
+	}
+}
+
+// BenchmarkReadDataSource is the provider's whole side of one read of 20 and
+// of 10,000 members through the protocol 6 server: read from the emulator on
+// loopback, build state, and encode the response for Terraform.
+func BenchmarkReadDataSource(b *testing.B) {
+	for _, n := range []int{20, 10000} {
+		b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) { benchmarkReadDataSource(b, n) })
+	}
+}
+
+func benchmarkReadDataSource(b *testing.B, members int) {
+	ctx := context.Background()
+	emu := emulator.New()
+	emu.LoadDemo()
+	emu.SetMembers(emulator.DemoProjectID, testImageBig, emulator.GenerateMembers(testImageBig, members))
+	emu.Start()
+	defer emu.Close()
+	server := providerserver.NewProtocol6(New("bench")())()
+
+	provSchema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	provType := provSchema.Provider.ValueType()
+	provAttrs := map[string]tftypes.Value{}
+	for name, typ := range provType.(tftypes.Object).AttributeTypes {
+		provAttrs[name] = tftypes.NewValue(typ, nil)
+	}
+	for k, v := range map[string]string{"region": emulator.DemoRegion, "project_id": emulator.DemoProjectID, "access_key": emulator.DemoAccessKey,
+		"secret_key": emulator.DemoSecretKey, "endpoint": emu.URL()} {
+		provAttrs[k] = tftypes.NewValue(tftypes.String, v)
+	}
+	provConfig, err := tfprotov6.NewDynamicValue(provType, tftypes.NewValue(provType, provAttrs))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cresp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &provConfig})
+	if err != nil || len(cresp.Diagnostics) > 0 {
+		b.Fatal(err, cresp.Diagnostics)
+	}
+	dsType := provSchema.DataSourceSchemas["ims_image_members"].ValueType()
+	dsAttrs := map[string]tftypes.Value{}
+	for name, typ := range dsType.(tftypes.Object).AttributeTypes {
+		dsAttrs[name] = tftypes.NewValue(typ, nil)
+	}
+	dsAttrs["image_id"] = tftypes.NewValue(tftypes.String, testImageBig)
+	dsConfig, err := tfprotov6.NewDynamicValue(dsType, tftypes.NewValue(dsType, dsAttrs))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "ims_image_members", Config: &dsConfig})
+		if err != nil || len(resp.Diagnostics) > 0 || resp.State == nil {
+			b.Fatal(err, resp.Diagnostics)
 		}
 	}
 }
