@@ -67,3 +67,31 @@ func TestAccErrors_proxyDown(t *testing.T) {
 		t.Errorf("%d requests reached the emulator", n)
 	}
 }
+
+// TestAccProvider_unknownConfiguration: a provider argument known only
+// after apply must not crash configuration; the read says what to do.
+func TestAccProvider_unknownConfiguration(t *testing.T) {
+	w := newWorld(t)
+	w.emu.SetMembers(testProject, testImage, threeMembers())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "region" {
+  input = %q
+}
+provider "ims" {
+  region     = terraform_data.region.output
+  project_id = %q
+  access_key = %q
+  secret_key = %q
+  endpoint   = %q
+}
+`, testRegion, testProject, w.accessKey, w.secretKey, w.emu.URL()) + dataSource("test", testImage, ""),
+			ExpectError: errRe("Provider configuration not known yet", "region", "known only after apply"),
+		}},
+	})
+	if n := w.emu.Requests(); n != 0 {
+		t.Errorf("%d requests reached the emulator with an unknown configuration", n)
+	}
+}
