@@ -77,9 +77,12 @@ func benchmarkReadDataSource(b *testing.B, members int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	provType := provSchema.Provider.ValueType()
+	provType, ok := provSchema.Provider.ValueType().(tftypes.Object)
+	if !ok {
+		b.Fatal("the provider schema is not an object")
+	}
 	provAttrs := map[string]tftypes.Value{}
-	for name, typ := range provType.(tftypes.Object).AttributeTypes {
+	for name, typ := range provType.AttributeTypes {
 		provAttrs[name] = tftypes.NewValue(typ, nil)
 	}
 	for k, v := range map[string]string{"region": emulator.DemoRegion, "project_id": emulator.DemoProjectID, "access_key": emulator.DemoAccessKey,
@@ -94,9 +97,12 @@ func benchmarkReadDataSource(b *testing.B, members int) {
 	if err != nil || len(cresp.Diagnostics) > 0 {
 		b.Fatal(err, cresp.Diagnostics)
 	}
-	dsType := provSchema.DataSourceSchemas["ims_image_members"].ValueType()
+	dsType, ok := provSchema.DataSourceSchemas["ims_image_members"].ValueType().(tftypes.Object)
+	if !ok {
+		b.Fatal("the data source schema is not an object")
+	}
 	dsAttrs := map[string]tftypes.Value{}
-	for name, typ := range dsType.(tftypes.Object).AttributeTypes {
+	for name, typ := range dsType.AttributeTypes {
 		dsAttrs[name] = tftypes.NewValue(typ, nil)
 	}
 	dsAttrs["image_id"] = tftypes.NewValue(tftypes.String, testImageBig)

@@ -36,7 +36,7 @@ const (
 	envAccessKey      = "HW_ACCESS_KEY"
 	envSecretKey      = "HW_SECRET_KEY"     //nolint:gosec // The name of a variable, not a credential.
 	envSecurityToken  = "HW_SECURITY_TOKEN" //nolint:gosec // The name of a variable, not a credential.
-	envToken          = "HW_AUTH_TOKEN"
+	envToken          = "HW_AUTH_TOKEN"     //nolint:gosec // The name of a variable, not a credential.
 	envEndpoint       = "HW_IMS_ENDPOINT"
 	envAuthURL        = "HW_AUTH_URL"
 	envCloud          = "HW_CLOUD"

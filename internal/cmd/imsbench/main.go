@@ -1,4 +1,4 @@
-// Command imsbench measures what ims_image_members costs a real plan: it
+// Command imsbench measures what ims_image_members costs a providerBin plan: it
 // builds the provider as released (-trimpath -ldflags "-s -w"), starts the
 // emulator on loopback, and times `terraform plan` (which reads every data
 // source) for several shapes of configuration, next to the same plans with
@@ -42,8 +42,8 @@ const (
 )
 
 func main() {
-	if real := os.Getenv(envWrap); real != "" {
-		os.Exit(wrap(real))
+	if providerBin := os.Getenv(envWrap); providerBin != "" {
+		os.Exit(wrap(providerBin))
 	}
 	cli := flag.String("cli", "terraform", "the Terraform or OpenTofu CLI to run")
 	runs := flag.Int("runs", 5, "plans per scenario; the table shows the median")
@@ -54,11 +54,11 @@ func main() {
 	}
 }
 
-// wrap runs the real provider as a child with this process's stdio, and
+// wrap runs the providerBin provider as a child with this process's stdio, and
 // appends the child's peak RSS (KiB) to the RSS file when it exits. Terraform
 // starts the wrapper as if it were the provider.
-func wrap(real string) int {
-	cmd := exec.Command(real, os.Args[1:]...)
+func wrap(providerBin string) int {
+	cmd := exec.Command(providerBin, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if limit := os.Getenv(envProviderMemLimit); limit != "" {
 		cmd.Env = append(os.Environ(), "GOMEMLIMIT="+limit)
@@ -77,7 +77,7 @@ func wrap(real string) int {
 	err := cmd.Wait()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		if f, ferr := os.OpenFile(os.Getenv(envRSSFile), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); ferr == nil {
-			fmt.Fprintf(f, "%d\n", ru.Maxrss)
+			_, _ = fmt.Fprintf(f, "%d\n", ru.Maxrss)
 			_ = f.Close()
 		}
 	}
@@ -112,8 +112,8 @@ func run(cli string, runs int, only string) error {
 	}
 	defer func() { _ = os.RemoveAll(work) }()
 	plugins := filepath.Join(work, "plugins")
-	real := filepath.Join(work, "real", "terraform-provider-ims")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", real, ".")
+	providerBin := filepath.Join(work, "providerBin", "terraform-provider-ims")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", providerBin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building the provider: %w", err)
@@ -182,7 +182,7 @@ func run(cli string, runs int, only string) error {
 			}
 			cmd := exec.Command(cli, args...)
 			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-				envWrap+"="+real, envRSSFile+"="+rssFile,
+				envWrap+"="+providerBin, envRSSFile+"="+rssFile,
 				"HW_REGION_NAME=", "HW_PROJECT_ID=", "HW_ACCESS_KEY=", "HW_SECRET_KEY=")
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
@@ -310,5 +310,5 @@ func copyFile(from, to string) error {
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(to, b, 0o755) //nolint:gosec // An executable.
+	return os.WriteFile(to, b, 0o755)
 }
