@@ -336,13 +336,13 @@ func (s *Server) serveMembers(w http.ResponseWriter, r *http.Request, who authRe
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid parameter limit: must be an integer from 1 to 1000", reqID)
+			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid parameter limit: must be an integer from 1 to 1000")
 			return
 		}
 		limit = n
 	}
 	if !found {
-		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The image "+imageID+" does not exist or is not owned by project "+projectID, reqID)
+		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The image "+imageID+" does not exist or is not owned by project "+projectID)
 		return
 	}
 	start := 0
@@ -358,7 +358,7 @@ func (s *Server) serveMembers(w http.ResponseWriter, r *http.Request, who authRe
 			}
 		}
 		if idx < 0 {
-			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid parameter marker", reqID)
+			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid parameter marker")
 			return
 		}
 		start = idx + 1
@@ -395,7 +395,9 @@ func writeGatewayError(w http.ResponseWriter, status int, code, msg, reqID strin
 	writeJSON(w, status, map[string]string{"error_code": code, "error_msg": msg, "request_id": reqID})
 }
 
-func writeIMSError(w http.ResponseWriter, status int, code, msg, _ string) {
+// writeIMSError answers in IMS's shape, which carries the request id in the
+// X-Request-Id header only.
+func writeIMSError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, map[string]map[string]string{"error": {"code": code, "message": msg}})
 }
 

@@ -89,7 +89,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, re
 	drain(r)
 	switch kind {
 	case FaultIMS500:
-		writeIMSError(w, http.StatusInternalServerError, "IMG.0010", "Internal server error, try again later", reqID)
+		writeIMSError(w, http.StatusInternalServerError, "IMG.0010", "Internal server error, try again later")
 	case Fault503:
 		writeGatewayError(w, http.StatusServiceUnavailable, "APIGW.0201", "Service unavailable, try again later", reqID)
 	case Fault429:

@@ -187,8 +187,9 @@ func (c *Client) observe(ctx context.Context, cl *call, resp *http.Response, err
 func (c *Client) getJSON(ctx context.Context, u *url.URL, decode func(io.Reader) error) error {
 	cl := &call{method: http.MethodGet, path: u.Path}
 	rc := &retryablehttp.Client{
+		// Logger stays nil: attempts are reported through OnAttempt, in
+		// the provider's structured log.
 		HTTPClient:   c.cfg.HTTPClient,
-		Logger:       nil,
 		RetryMax:     c.cfg.MaxRetries,
 		RetryWaitMin: c.cfg.RetryWaitMin,
 		RetryWaitMax: c.cfg.RetryWaitMax,

@@ -49,12 +49,7 @@ func (e *APIError) Error() string {
 	default:
 		b.WriteString(", empty body")
 	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
-	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, ", after %d attempts", e.Attempts)
-	}
+	writeSuffix(&b, e.RequestID, e.Attempts)
 	return b.String()
 }
 
@@ -77,12 +72,7 @@ func (e *DecodeError) Error() string {
 	} else {
 		b.WriteString("; the body is empty")
 	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
-	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, ", after %d attempts", e.Attempts)
-	}
+	writeSuffix(&b, e.RequestID, e.Attempts)
 	return b.String()
 }
 
@@ -139,6 +129,16 @@ type PagingError struct {
 
 func (e *PagingError) Error() string {
 	return fmt.Sprintf("IMS returned next_marker %q again on page %d of image %s; stopping instead of looping", e.Marker, e.Page, e.ImageID)
+}
+
+// writeSuffix ends a message with the request id and the attempts made.
+func writeSuffix(b *strings.Builder, requestID string, attempts int) {
+	if requestID != "" {
+		fmt.Fprintf(b, " (request id %s)", requestID)
+	}
+	if attempts > 1 {
+		fmt.Fprintf(b, ", after %d attempts", attempts)
+	}
 }
 
 func plural(n int) string {

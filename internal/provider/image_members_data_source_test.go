@@ -168,7 +168,7 @@ func TestAccImageMembers_notFound(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      w.providerBlock() + fmt.Sprintf("data \"ims_image_members\" \"test\" {\n  image_id = %q\n}\n", testImage),
+			Config:      w.providerBlock() + dataSource("test", testImage, ""),
 			ExpectError: errRe("Image not found", "HTTP 404", "IMG.0027", "request id", "Check image_id and region"),
 		}},
 	})
@@ -182,7 +182,7 @@ func TestAccImageMembers_wrongSecretKey(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      w.providerBlock() + fmt.Sprintf("data \"ims_image_members\" \"test\" {\n  image_id = %q\n}\n", testImage),
+			Config:      w.providerBlock() + dataSource("test", testImage, ""),
 			ExpectError: errRe("IMS rejected the credentials", "HTTP 401", "APIGW.0301", "signature", "request id", "clock"),
 		}},
 	})
@@ -224,7 +224,7 @@ func TestAccImageMembers_invalidFilter(t *testing.T) {
 // TestAccProvider_missingSettings names the argument and its variable.
 func TestAccProvider_missingSettings(t *testing.T) {
 	w := newWorld(t)
-	ds := fmt.Sprintf("data \"ims_image_members\" \"test\" {\n  image_id = %q\n}\n", testImage)
+	ds := dataSource("test", testImage, "")
 	cases := []struct {
 		name   string
 		config string

@@ -75,7 +75,7 @@ func TestAccFaults_permanent503(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				Steps: []resource.TestStep{{
-					Config:      w.providerBlock(fmt.Sprintf("max_retries = %d", retries)) + fmt.Sprintf("data \"ims_image_members\" \"test\" {\n  image_id = %q\n}\n", testImage),
+					Config:      w.providerBlock(fmt.Sprintf("max_retries = %d", retries)) + dataSource("test", testImage, ""),
 					ExpectError: errRe(want...),
 				}},
 			})
@@ -92,7 +92,7 @@ func TestAccFaults_notRetried(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      w.providerBlock("max_retries = 5") + fmt.Sprintf("data \"ims_image_members\" \"test\" {\n  image_id = %q\n}\n", testImage),
+			Config:      w.providerBlock("max_retries = 5") + dataSource("test", testImage, ""),
 			ExpectError: errRe("Image not found", "HTTP 404"),
 		}},
 	})
@@ -135,7 +135,7 @@ func TestAccFaults_slowAttemptRetried(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config: w.providerBlock(`request_timeout = "1s"`) + fmt.Sprintf("data \"ims_image_members\" \"test\" {\n  image_id = %q\n}\n", testImage),
+			Config: w.providerBlock(`request_timeout = "1s"`) + dataSource("test", testImage, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("member_ids"), idsCheck(members)),
 			},
@@ -153,7 +153,7 @@ func TestAccTLS(t *testing.T) {
 	if err := os.WriteFile(caFile, w.emu.CertificatePEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ds := fmt.Sprintf("data \"ims_image_members\" \"test\" {\n  image_id = %q\n}\n", testImage)
+	ds := dataSource("test", testImage, "")
 	ok := []statecheck.StateCheck{statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("member_ids"), idsCheck(members))}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -212,7 +212,7 @@ func TestAccSecretsNeverLogged(t *testing.T) {
 	t.Setenv("TF_LOG_PROVIDER_IMS_HTTP", "TRACE")
 	secrets := []string{w.secretKey, w.iamToken, w.tempSK, w.tempToken}
 
-	ds := fmt.Sprintf("data \"ims_image_members\" \"test\" {\n  image_id = %q\n}\n", testImage)
+	ds := dataSource("test", testImage, "")
 	vars := `
 variable "access_key" {
   type    = string
