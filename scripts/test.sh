@@ -16,6 +16,9 @@ go test -count=1 $(go list ./... | grep -v /internal/provider)
 scripts/testacc.sh terraform
 scripts/testacc.sh tofu
 
+echo "==> examples formatted (terraform fmt)"
+"$(scripts/ensure-cli.sh terraform)" fmt -check -recursive -diff examples
+
 echo "==> docs in step with the schema and examples"
 scripts/docs.sh --check
 
