@@ -23,7 +23,7 @@ func (c *Client) ListProjects(ctx context.Context, authURL, name string) ([]Proj
 	if err != nil {
 		return nil, err
 	}
-	u = u.JoinPath("projects")
+	u = joinPath(u, "projects")
 	u.RawQuery = url.Values{"name": {name}}.Encode()
 	var body struct {
 		Projects *[]Project `json:"projects"`

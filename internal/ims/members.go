@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Member is one image sharing member as IMS returns it.
@@ -120,7 +121,17 @@ func MembersURL(endpoint, projectID, imageID string) (*url.URL, error) {
 	if err != nil {
 		return nil, err
 	}
-	return u.JoinPath("v1", projectID, "cloudimages", imageID, "members"), nil
+	return joinPath(u, "v1", projectID, "cloudimages", imageID, "members"), nil
+}
+
+// joinPath is url.JoinPath with an absolute result: on an endpoint without
+// a path, JoinPath returns "v1/...", which logs and errors would show.
+func joinPath(u *url.URL, elem ...string) *url.URL {
+	j := u.JoinPath(elem...)
+	if !strings.HasPrefix(j.Path, "/") {
+		j.Path = "/" + j.Path
+	}
+	return j
 }
 
 func parseEndpoint(endpoint string) (*url.URL, error) {

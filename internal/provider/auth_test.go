@@ -50,6 +50,11 @@ func TestAccAuth_projectDiscovery(t *testing.T) {
 	if rounds == 0 || total != n*rounds || w.emu.IAMCalls() != rounds {
 		t.Errorf("IAM calls = %d for %d rounds of reads (%d member requests); want exactly one per round", w.emu.IAMCalls(), rounds, total)
 	}
+	// One connection pool per configuration: 50 reads at Terraform's
+	// parallelism of 10 reuse at most about 10 connections per round.
+	if conns := w.emu.Connections(); conns > 12*rounds {
+		t.Errorf("%d TCP connections for %d rounds of 50 reads; connections are not reused", conns, rounds)
+	}
 }
 
 func TestAccAuth_projectDiscoveryErrors(t *testing.T) {

@@ -208,6 +208,9 @@ func TestAccSecretsNeverLogged(t *testing.T) {
 	w.emu.SetMembers(testProject, testImage, members)
 	w.emu.FailFirst(testImage, emulator.Fault503)
 	logFile := filepath.Join(t.TempDir(), "trace.log")
+	if keep := os.Getenv("IMS_KEEP_TRACE_LOG"); keep != "" {
+		logFile = keep
+	}
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
 	t.Setenv("TF_LOG_PROVIDER_IMS_HTTP", "TRACE")
 	secrets := []string{w.secretKey, w.iamToken, w.tempSK, w.tempToken}
@@ -278,7 +281,10 @@ provider "ims" {
 		t.Fatal(err)
 	}
 	log := string(raw)
-	for _, want := range []string{"IMS request", "IMS members page", "status=503", "Setting Terraform configuration"} {
+	// The request lines carry what the docs promise, at DEBUG, and the
+	// paging lines at TRACE.
+	for _, want := range []string{"[DEBUG] ims.http: IMS request", "[TRACE] ims.http: IMS members page", "method=GET", "status=503",
+		"attempt=2", "request_id=", "duration_ms=", "path=/v1/", "Setting Terraform configuration"} {
 		if !strings.Contains(log, want) {
 			t.Fatalf("the TRACE log (%d bytes) lacks %q: the search below would prove nothing", len(raw), want)
 		}
