@@ -202,8 +202,11 @@ func (c *Client) getJSON(ctx context.Context, u *url.URL, decode func(io.Reader)
 			if ctx.Err() != nil {
 				return false, ctx.Err()
 			}
+			// API errors and bodies over the cap are final: asking again
+			// would get the same answer.
 			var apiErr *APIError
-			if errors.As(err, &apiErr) {
+			var tooLarge *BodyTooLargeError
+			if errors.As(err, &apiErr) || errors.As(err, &tooLarge) {
 				return false, err
 			}
 			retry, checkErr := retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)

@@ -328,17 +328,24 @@ func TestCancelStopsWaiting(t *testing.T) {
 	}
 }
 
+// TestBodyCap: a body over the cap is a clear error, and is not fetched
+// again: a retry would get the same body.
 func TestBodyCap(t *testing.T) {
+	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n.Add(1)
 		_, _ = io.WriteString(w, `{"members":[`+strings.Repeat(`{"member_id":"aaaaaaaa"},`, 100)+`{"member_id":"b"}]}`)
 	}))
 	defer srv.Close()
 	hc, _ := NewHTTPClient(TransportOptions{Auth: signer.Token("t")})
-	c, _ := New(Config{HTTPClient: hc, MaxBodyBytes: 1024})
+	c, _ := New(Config{HTTPClient: hc, MaxBodyBytes: 1024, MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
 	_, err := c.ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
 	var tooLarge *BodyTooLargeError
 	if !errors.As(err, &tooLarge) {
 		t.Fatalf("err = %v, want *BodyTooLargeError", err)
+	}
+	if n.Load() != 1 {
+		t.Errorf("an oversized body was fetched %d times, want once", n.Load())
 	}
 }
 

@@ -208,9 +208,6 @@ func TestAccSecretsNeverLogged(t *testing.T) {
 	w.emu.SetMembers(testProject, testImage, members)
 	w.emu.FailFirst(testImage, emulator.Fault503)
 	logFile := filepath.Join(t.TempDir(), "trace.log")
-	if keep := os.Getenv("IMS_KEEP_TRACE_LOG"); keep != "" {
-		logFile = keep
-	}
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
 	t.Setenv("TF_LOG_PROVIDER_IMS_HTTP", "TRACE")
 	secrets := []string{w.secretKey, w.iamToken, w.tempSK, w.tempToken}
