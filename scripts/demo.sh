@@ -2,10 +2,17 @@
 # make demo: build the provider, start the local IMS emulator with the demo
 # images, `terraform apply` the data-source example through a dev override,
 # print the members, and stop the emulator.
+#
+# It uses any Terraform >= 1.5 or OpenTofu >= 1.6 on PATH (CLI=tofu prefers
+# OpenTofu) and builds Terraform 1.5.7 into the cache only when there is none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TF=$(scripts/ensure-cli.sh "${CLI:-terraform}")
+case "${CLI:-}" in
+tofu) TF=$(scripts/ensure-cli.sh any-tofu) ;;
+terraform) TF=$(scripts/ensure-cli.sh any-terraform) ;;
+*) TF=$(scripts/ensure-cli.sh any) ;;
+esac
 work=$(mktemp -d)
 emu_pid=
 cleanup() {
@@ -14,34 +21,34 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "==> building the provider and the emulator"
+echo "==> building the provider, the emulator and the dev-override helper"
 go build -o "$work/plugins/terraform-provider-ims" .
-go build -o "$work/ims-emulator" ./internal/cmd/ims-emulator
+go build -o "$work/bin/" ./internal/cmd/ims-emulator ./internal/cmd/devcli
 
 echo "==> starting the IMS emulator on loopback"
-"$work/ims-emulator" -env-file "$work/env" &
+"$work/bin/ims-emulator" -env-file "$work/env" &
 emu_pid=$!
 for _ in $(seq 100); do [ -f "$work/env" ] && break; sleep 0.1; done
 [ -f "$work/env" ] || { echo "the emulator did not start" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$work/env"
 
-# The registry address of this provider maps to the binary just built.
-host=registry.terraform.io
-case "$(basename "$TF")" in tofu*) host=registry.opentofu.org ;; esac
-cat >"$work/cli.tfrc" <<RC
-provider_installation {
-  dev_overrides {
-    "$host/terraform-ims/ims" = "$work/plugins"
-  }
-  direct {}
-}
-RC
+"$work/bin/devcli" -cli "$TF" -plugins "$work/plugins" -out "$work/cli.tfrc"
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
+# hide_override_warning drops the CLI's warning box about dev_overrides
+# (expected here: the provider is the one just built) from its output.
+hide_override_warning() {
+	awk '
+		/^╷/ { box = $0 "\n"; inbox = 1; next }
+		inbox { box = box $0 "\n"; if (/^╵/) { if (box !~ /development overrides/) printf "%s", box; inbox = 0 }; next }
+		{ print }
+	'
+}
+
 mkdir -p "$work/config"
-cp examples/provider/provider.tf examples/data-sources/ims_image_members/data-source.tf "$work/config/"
-echo "==> $("$TF" version | head -n 1): apply examples/data-sources/ims_image_members against $HW_IMS_ENDPOINT"
-"$TF" -chdir="$work/config" apply -auto-approve -input=false -no-color 2> >(grep -v -e 'Provider development overrides' -e 'dev_overrides' >&2)
+cp examples/data-sources/ims_image_members/*.tf "$work/config/"
+echo "==> $("$TF" version 2>/dev/null | head -n 1): apply examples/data-sources/ims_image_members against $HW_IMS_ENDPOINT"
+"$TF" -chdir="$work/config" apply -auto-approve -input=false -no-color 2>&1 | hide_override_warning
 echo "==> members of the image, as Terraform state sees them"
-"$TF" -chdir="$work/config" output -no-color -json members
+"$TF" -chdir="$work/config" output -no-color -json members 2>&1 | hide_override_warning

@@ -1,69 +1,140 @@
 #!/usr/bin/env bash
-# Prints the path of a Terraform or OpenTofu CLI of the tested version,
-# building it from the Go module proxy into a cache folder outside the repo
-# when none is found. Usage: scripts/ensure-cli.sh terraform|tofu
+# Prints the path of a Terraform or OpenTofu CLI, building it from the Go
+# module proxy into a cache folder outside the repo when none is found.
 #
-#   terraform: $TF_ACC_TERRAFORM_PATH if set, else `terraform` on PATH when it
-#              is version $TERRAFORM_VERSION, else the cached build.
-#   tofu:      $TOFU_PATH if set, else `tofu` on PATH when it is version
-#              $TOFU_VERSION, else the cached build.
+# Usage: scripts/ensure-cli.sh NAME
+#
+# The test matrix, the one place its versions are written:
+#
+#   NAME               CLI        version  override variable
+#   terraform          Terraform  1.5.7    TF_ACC_TERRAFORM_PATH (the oldest supported)
+#   terraform-current  Terraform  1.14.8   TERRAFORM_CURRENT_PATH (identity, terraform query)
+#   tofu               OpenTofu   1.12.6   TOFU_PATH
+#
+# A matrix CLI is the override if set, else the CLI on PATH when it is that
+# exact version, else the cached build.
+#
+#   any                for make demo: any Terraform >= 1.5 or OpenTofu >= 1.6
+#                      on PATH, else the cached build of `terraform`.
+#   any-terraform, any-tofu: the same, limited to one kind.
+#
+# scripts/ensure-cli.sh --matrix prints the matrix names, one a line.
 set -euo pipefail
 
-TERRAFORM_VERSION=${TERRAFORM_VERSION:-1.5.7}
-TOFU_VERSION=${TOFU_VERSION:-1.10.6}
 CACHE=${IMS_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-ims}
+MATRIX="terraform terraform-current tofu"
 
 say() { echo "ensure-cli: $*" >&2; }
 
+# version_of CLI: "1.14.8" from "Terraform v1.14.8" or "OpenTofu v1.12.6".
 version_of() { "$1" version 2>/dev/null | head -n 1 | sed -E 's/^[^0-9]*v?([0-9][^ ]*).*/\1/'; }
 
-# find NAME VERSION OVERRIDE: prints an existing CLI and returns 0, or
-# returns 1 when the cached build is needed.
-find_cli() {
-	local name=$1 version=$2 override=$3 onpath
-	if [ -n "$override" ]; then
-		[ -x "$override" ] || { say "$override (from the environment) is not executable"; exit 1; }
-		echo "$override"
-		return 0
-	fi
-	if onpath=$(command -v "$name" 2>/dev/null) && [ "$(version_of "$onpath")" = "$version" ]; then
-		echo "$onpath"
-		return 0
-	fi
-	return 1
+# at_least VERSION MIN: true when VERSION >= MIN (major.minor).
+at_least() {
+	local v=$1 m=$2
+	local vmaj=${v%%.*} vmin mmaj=${m%%.*} mmin
+	vmin=${v#*.}; vmin=${vmin%%.*}
+	mmin=${m#*.}; mmin=${mmin%%.*}
+	[[ $vmaj =~ ^[0-9]+$ && $vmin =~ ^[0-9]+$ ]] || return 1
+	((vmaj > mmaj || (vmaj == mmaj && vmin >= mmin)))
 }
 
-build_terraform() {
-	local bin=$1
-	say "building Terraform $TERRAFORM_VERSION from the Go module proxy into $(dirname "$bin") (about 3 minutes, once)"
-	(cd "$(mktemp -d)" && GOFLAGS=-mod=mod GOBIN="$(dirname "$bin")" go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION") >&2
-}
-
-build_tofu() {
-	local bin=$1 src work
-	say "building OpenTofu $TOFU_VERSION from the Go module proxy into $(dirname "$bin") (about 6 minutes, once)"
-	src=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "github.com/opentofu/opentofu@v$TOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-	[ -d "$src" ] || { say "could not download the OpenTofu module"; exit 1; }
-	# go install refuses the module (it has replace directives), so build a
-	# writable copy of its source; version.dev=no makes it report 1.10.6,
-	# not 1.10.6-dev.
+# module_copy MODULE VERSION: a writable copy of the module's source.
+module_copy() {
+	local src work
+	src=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "$1@v$2" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	[ -d "$src" ] || { say "could not download $1@v$2"; exit 1; }
 	work=$(mktemp -d)
 	cp -r "$src/." "$work/"
 	chmod -R u+w "$work"
-	(cd "$work" && go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$bin" ./cmd/tofu) >&2
+	echo "$work"
+}
+
+# build_terraform VERSION BIN
+build_terraform() {
+	local version=$1 bin=$2 work
+	case "$version" in
+	1.5.*)
+		say "building Terraform $version from the Go module proxy into $(dirname "$bin") (about 3 minutes, once)"
+		(cd "$(mktemp -d)" && GOFLAGS=-mod=mod GOBIN="$(dirname "$bin")" go install "github.com/hashicorp/terraform@v$version") >&2
+		;;
+	*)
+		say "building Terraform $version from the Go module proxy into $(dirname "$bin") (about 2 minutes, once)"
+		# go install refuses the module: its go.mod requires and replaces
+		# nested modules (remote-state backends, internal/legacy) that the
+		# module zip leaves out. Build a writable copy without them; the
+		# local backend, all that the tests use, is untouched.
+		work=$(module_copy github.com/hashicorp/terraform "$version")
+		sed -i -E '/github\.com\/hashicorp\/terraform\/internal\/(backend\/remote-state\/(azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3)|legacy)[ =]/d' "$work/go.mod"
+		sed -i -E '/backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)[ .]/d' "$work/internal/backend/init/init.go"
+		(cd "$work" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-X github.com/hashicorp/terraform/version.dev=no" -o "$bin" .) >&2
+		rm -rf "$work"
+		;;
+	esac
+}
+
+# build_tofu VERSION BIN
+build_tofu() {
+	local version=$1 bin=$2 work
+	say "building OpenTofu $version from the Go module proxy into $(dirname "$bin") (about 8 minutes and 2 GB of memory, once)"
+	# go install refuses the module (it has replace directives), so build a
+	# writable copy; version.dev=no makes it report $version, not -dev.
+	work=$(module_copy github.com/opentofu/opentofu "$version")
+	(cd "$work" && go build -trimpath -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$bin" ./cmd/tofu) >&2
 	rm -rf "$work"
 }
 
-case "${1:-}" in
-terraform) name=terraform version=$TERRAFORM_VERSION override=${TF_ACC_TERRAFORM_PATH:-} ;;
-tofu) name=tofu version=$TOFU_VERSION override=${TOFU_PATH:-} ;;
-*) say "usage: $0 terraform|tofu"; exit 2 ;;
-esac
+# cached KIND VERSION: the cached build, made on first use.
+cached() {
+	local kind=$1 version=$2 bin
+	bin="$CACHE/$kind-$version/$kind"
+	if [ ! -x "$bin" ]; then
+		mkdir -p "$(dirname "$bin")"
+		"build_$kind" "$version" "$bin"
+	fi
+	echo "$bin"
+}
 
-find_cli "$name" "$version" "$override" && exit 0
-bin="$CACHE/$name-$version/$name"
-if [ ! -x "$bin" ]; then
-	mkdir -p "$(dirname "$bin")"
-	"build_$name" "$bin"
-fi
-echo "$bin"
+# matrix_cli KIND VERSION OVERRIDE
+matrix_cli() {
+	local kind=$1 version=$2 override=$3 onpath
+	if [ -n "$override" ]; then
+		[ -x "$override" ] || { say "$override (from the environment) is not executable"; exit 1; }
+		echo "$override"
+		return
+	fi
+	if onpath=$(command -v "$kind" 2>/dev/null) && [ "$(version_of "$onpath")" = "$version" ]; then
+		echo "$onpath"
+		return
+	fi
+	cached "$kind" "$version"
+}
+
+# any_cli KINDS: the first supported CLI on PATH, else the oldest matrix build.
+any_cli() {
+	local kind onpath v
+	for kind in "$@"; do
+		onpath=$(command -v "$kind" 2>/dev/null) || continue
+		v=$(version_of "$onpath")
+		case "$kind" in
+		terraform) at_least "$v" 1.5 && { echo "$onpath"; return; } ;;
+		tofu) at_least "$v" 1.6 && { echo "$onpath"; return; } ;;
+		esac
+		say "ignoring $onpath: version $v is older than this provider supports"
+	done
+	case "$1" in
+	tofu) "$0" tofu ;;
+	*) "$0" terraform ;;
+	esac
+}
+
+case "${1:-}" in
+--matrix) echo "$MATRIX" | tr ' ' '\n' ;;
+terraform) matrix_cli terraform 1.5.7 "${TF_ACC_TERRAFORM_PATH:-}" ;;
+terraform-current) matrix_cli terraform 1.14.8 "${TERRAFORM_CURRENT_PATH:-}" ;;
+tofu) matrix_cli tofu 1.12.6 "${TOFU_PATH:-}" ;;
+any) any_cli terraform tofu ;;
+any-terraform) any_cli terraform ;;
+any-tofu) any_cli tofu ;;
+*) say "usage: $0 --matrix | $MATRIX | any | any-terraform | any-tofu"; exit 2 ;;
+esac

@@ -3,11 +3,11 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -17,18 +17,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-ims/terraform-provider-ims/internal/devcli"
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
 
-// TestAccExamples applies every example under examples/ against the demo
-// world, so that the docs, which embed them, never show HCL that does not
-// work. An example folder without checks here fails the test.
+// TestAccExamples applies every example folder under examples/, as it is,
+// against the emulator's demo account, so that the docs, which embed them,
+// never show HCL that does not work, and each folder can be copied on its
+// own. An example folder without checks here fails the test. Serial: it sets
+// HW_* variables, as a user of the examples does.
 func TestAccExamples(t *testing.T) {
+	skipUnlessAcc(t)
 	root := filepath.Join("..", "..", "examples")
-	providerTF, err := os.ReadFile(filepath.Join(root, "provider", "provider.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	demoIDs := idsCheck(emulator.DemoImageMembers())
 	base := emulator.GenerateMembers(emulator.DemoBaseImageID, 1500)
 	var pendingAccounts []emulator.Member
@@ -76,7 +76,7 @@ func TestAccExamples(t *testing.T) {
 	}
 
 	dirs := map[string]string{}
-	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
 			return err
 		}
@@ -103,7 +103,11 @@ func TestAccExamples(t *testing.T) {
 	sort.Strings(names)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			clearEnv(t)
+			config := dirs[name]
+			if !requiredProvider.MatchString(config) {
+				t.Fatalf("examples/%s does not declare source = %q with a version constraint in required_providers: "+
+					"it cannot be copied on its own", name, devcli.Source)
+			}
 			emu := emulator.New()
 			emu.LoadDemo()
 			emu.Start()
@@ -119,10 +123,6 @@ func TestAccExamples(t *testing.T) {
 			} else {
 				t.Setenv("HW_ACCESS_KEY", emulator.DemoAccessKey)
 				t.Setenv("HW_SECRET_KEY", emulator.DemoSecretKey)
-			}
-			config := dirs[name]
-			if !strings.Contains(config, "required_providers") {
-				config = string(providerTF) + "\n" + config
 			}
 			switch name {
 			case "for-each":
@@ -154,6 +154,11 @@ func TestAccExamples(t *testing.T) {
 	}
 }
 
+// requiredProvider matches the required_providers entry every example
+// folder declares.
+var requiredProvider = regexp.MustCompile(`(?s)required_providers\s*\{\s*ims\s*=\s*\{\s*source\s*=\s*"` +
+	regexp.QuoteMeta(devcli.Source) + `"\s*version\s*=\s*"[^"]+"`)
+
 // applyWithCLI builds the provider, applies config with the CLI of the test
 // run (TF_ACC_TERRAFORM_PATH) through a dev override, and returns the
 // outputs' values as JSON.
@@ -172,16 +177,11 @@ func applyWithCLI(t *testing.T, config string) map[string]json.RawMessage {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	host := "registry.terraform.io"
-	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
-		host = h
-	}
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", host+"/terraform-ims/ims", plugins)
 	work := filepath.Join(dir, "config")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(rc), 0o600); err != nil {
+	if err := devcli.WriteConfig(filepath.Join(dir, "cli.tfrc"), cli, plugins); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {

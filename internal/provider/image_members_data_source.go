@@ -3,12 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -43,32 +41,6 @@ type imageMembersModel struct {
 	MemberIDs  types.List     `tfsdk:"member_ids"`
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
-
-var (
-	memberTypes    = []string{"project", "domain", "organization"}
-	memberStatuses = []string{"accepted", "rejected", "pending"}
-)
-
-// memberAttrTypes are the attributes of one element of members.
-var memberAttrTypes = map[string]attr.Type{
-	"member_id":   types.StringType,
-	"member_type": types.StringType,
-	"status":      types.StringType,
-	"urn":         types.StringType,
-	"image_id":    types.StringType,
-	"schema":      types.StringType,
-	"created_at":  types.StringType,
-	"updated_at":  types.StringType,
-}
-
-var (
-	memberObjectType = types.ObjectType{AttrTypes: memberAttrTypes}
-	// tfMemberType is memberObjectType in terraform-plugin-go's terms.
-	tfMemberType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"member_id": tftypes.String, "member_type": tftypes.String, "status": tftypes.String, "urn": tftypes.String,
-		"image_id": tftypes.String, "schema": tftypes.String, "created_at": tftypes.String, "updated_at": tftypes.String,
-	}}
-)
 
 func (d *imageMembersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_members"
@@ -119,16 +91,7 @@ func (d *imageMembersDataSource) Schema(ctx context.Context, _ datasource.Schema
 				Computed:            true,
 				MarkdownDescription: "Members that pass the filters, in API order.",
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"member_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "ID of the member: a project ID, an account (domain) ID, or an organization unit ID such as `ou-5x1bvygwrplokk622i9gbn3f5ftfb2l9`."},
-						"member_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`project`, `domain` or `organization`."},
-						"status":      schema.StringAttribute{Computed: true, MarkdownDescription: "`accepted`, `rejected` or `pending`."},
-						"urn":         schema.StringAttribute{Computed: true, MarkdownDescription: "URN of an organization member; null for other types."},
-						"image_id":    schema.StringAttribute{Computed: true, MarkdownDescription: "ID of the image."},
-						"schema":      schema.StringAttribute{Computed: true, MarkdownDescription: "Schema of the member, e.g. `/v2/schemas/member`."},
-						"created_at":  schema.StringAttribute{Computed: true, MarkdownDescription: "When the image was shared with the member, e.g. `2023-08-23T04:07:52Z`."},
-						"updated_at":  schema.StringAttribute{Computed: true, MarkdownDescription: "When the member's status last changed, e.g. `2023-08-23T04:07:52Z`."},
-					},
+					Attributes: memberDataSourceAttributes(),
 				},
 			},
 			"member_ids": schema.ListAttribute{
@@ -156,19 +119,11 @@ func (d *imageMembersDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, d.data.secretsOrNil()) }()
 	var cfg imageMembersModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(d.data.ready()...)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The ims provider was not configured. This is a provider bug.")
-		return
-	}
-	if len(d.data.unknown) > 0 {
-		resp.Diagnostics.AddError("Provider configuration not known yet",
-			fmt.Sprintf("The provider arguments %s depend on values known only after apply, so image members cannot be read during this plan. "+
-				"Configure the provider from values known at plan time (variables, locals, environment variables).", strings.Join(d.data.unknown, ", ")))
 		return
 	}
 	readTimeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
@@ -184,17 +139,16 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !cfg.Region.IsNull() && cfg.Region.ValueString() != "" {
 		region = cfg.Region.ValueString()
 	}
-	endpoint, projectID, diags := d.data.target(ctx, region)
+	tgt, diags := d.data.targetFor(ctx, region)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	imageID := cfg.ImageID.ValueString()
-	list, err := d.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: endpoint, ProjectID: projectID, ImageID: imageID})
+	list, err := d.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: imageID})
 	if err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(err, readContext{
-			imageID: imageID, region: region, projectID: projectID, endpoint: endpoint,
-			readTimeout: readTimeout, maxRetries: d.data.settings.maxRetries,
+		resp.Diagnostics.Append(readErrorDiagnostic(err, failedRead{
+			imageID: imageID, target: tgt, timeout: readTimeout, maxRetries: d.data.settings.maxRetries,
 		}))
 		return
 	}
@@ -219,11 +173,9 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 // withMembers returns state with members and member_ids set to the
 // members that pass the filters, in API order (no match is an empty list,
-// not null). It builds the terraform-plugin-go values directly: going through
-// the framework's reflection (tfsdk.State.Set on a slice of structs, or on
-// types.List of types.Object) converted every value several times and took
-// 1 s and 450 MB, then 0.3 s and 140 MB, for 10,000 members
-// (BenchmarkMembersToState); this takes a fraction of that.
+// not null). It builds terraform-plugin-go values directly, bypassing the
+// framework's reflection, which costs several times the time and memory for
+// large lists (BENCHMARKS.md, BenchmarkMembersToState).
 func withMembers(state tftypes.Value, in []ims.Member, memberType, status string) (tftypes.Value, error) {
 	var attrs map[string]tftypes.Value
 	if err := state.As(&attrs); err != nil {
@@ -231,28 +183,13 @@ func withMembers(state tftypes.Value, in []ims.Member, memberType, status string
 	}
 	members := make([]tftypes.Value, 0, len(in))
 	ids := make([]tftypes.Value, 0, len(in))
-	for _, m := range in {
+	for i := range in {
+		m := &in[i]
 		if (memberType != "" && m.MemberType != memberType) || (status != "" && m.Status != status) {
 			continue
 		}
-		id := tftypes.NewValue(tftypes.String, m.MemberID)
-		var urn tftypes.Value
-		if m.URN != nil {
-			urn = tftypes.NewValue(tftypes.String, *m.URN)
-		} else {
-			urn = tftypes.NewValue(tftypes.String, nil)
-		}
-		members = append(members, tftypes.NewValue(tfMemberType, map[string]tftypes.Value{
-			"member_id":   id,
-			"member_type": tftypes.NewValue(tftypes.String, m.MemberType),
-			"status":      tftypes.NewValue(tftypes.String, m.Status),
-			"urn":         urn,
-			"image_id":    tftypes.NewValue(tftypes.String, m.ImageID),
-			"schema":      tftypes.NewValue(tftypes.String, m.Schema),
-			"created_at":  tftypes.NewValue(tftypes.String, m.CreatedAt),
-			"updated_at":  tftypes.NewValue(tftypes.String, m.UpdatedAt),
-		}))
-		ids = append(ids, id)
+		members = append(members, memberValue(m))
+		ids = append(ids, tftypes.NewValue(tftypes.String, m.MemberID))
 	}
 	attrs["members"] = tftypes.NewValue(tftypes.List{ElementType: tfMemberType}, members)
 	attrs["member_ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids)

@@ -1,179 +1,307 @@
 package provider
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
-	"regexp"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
 
-// TestMain makes the acceptance tests run whenever the package's tests run:
-// they need only a Terraform CLI (TF_ACC_TERRAFORM_PATH, or terraform on
-// PATH) and loopback, so they never skip silently.
-func TestMain(m *testing.M) {
-	if os.Getenv("TF_ACC") == "" {
-		_ = os.Setenv("TF_ACC", "1")
+// TestAccProvider_projectDiscovery: without project_id the provider asks IAM,
+// once per provider configuration, however many data sources read.
+func TestAccProvider_projectDiscovery(t *testing.T) {
+	a := newTestAccount(t)
+	const n = 50
+	var cfg strings.Builder
+	cfg.WriteString(a.discoveringProviderConfig(testRegion))
+	var checks []statecheck.StateCheck
+	images := make([]string, n)
+	for i := range n {
+		images[i] = faultImageID(100 + i)
+		members := emulator.GenerateMembers(images[i], 2)
+		a.emu.SetMembers(testProject, images[i], members)
+		cfg.WriteString(testAccImageMembersConfig(fmt.Sprintf("d%d", i), images[i]))
+		checks = append(checks, statecheck.ExpectKnownValue(fmt.Sprintf("data.ims_image_members.d%d", i), tfjsonpath.New("member_ids"), idsCheck(members)))
 	}
-	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
-	os.Exit(m.Run())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps:                    []resource.TestStep{{Config: cfg.String(), ConfigStateChecks: checks}},
+	})
+	// Every CLI command that reads configures the provider once and reads
+	// each data source once: one IAM call per round of 50 reads.
+	rounds := a.emu.ImageRequests(images[0])
+	total := 0
+	for _, img := range images {
+		total += a.emu.ImageRequests(img)
+	}
+	if rounds == 0 || total != n*rounds || a.emu.IAMCalls() != rounds {
+		t.Errorf("IAM calls = %d for %d rounds of reads (%d member requests); want exactly one per round", a.emu.IAMCalls(), rounds, total)
+	}
+	// One connection pool per configuration: 50 reads at Terraform's
+	// parallelism of 10 reuse at most about 10 connections per round.
+	if conns := a.emu.Connections(); conns > 12*rounds {
+		t.Errorf("%d TCP connections for %d rounds of 50 reads; connections are not reused", conns, rounds)
+	}
 }
 
-var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"ims": providerserver.NewProtocol6WithError(New("test")()),
+// discoveringProviderConfig is a provider without project_id, which asks
+// the emulator's IAM for the project of region.
+func (a *testAccount) discoveringProviderConfig(region string) string {
+	return testAccProviderConfig(hclArg("region", region), hclArg("access_key", a.accessKey), hclArg("secret_key", a.secretKey),
+		hclArg("endpoint", a.emu.URL()), hclArg("auth_url", a.emu.IAMURL()))
 }
 
-const (
-	testRegion      = "cn-north-4"
-	testOtherRegion = "ap-southeast-1"
-	testAmbiguous   = "la-south-2"
-	testEURegion    = "eu-west-101"
-	testProjectEU   = "4e5f4a5b8c7d6e5f4a3b2c1d0a1b2c3d"
-	testDomain      = "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"
-	testProject     = "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d"
-	testProjectB    = "1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d0a"
-	testImage       = "370befec-a369-475e-a224-44a45927a8fe"
-	testImageBig    = "b1a9e8e0-5b3c-4f2e-9a0d-2f7c1e6d4b35"
-)
-
-// world is one emulator per test, with an account that has a project in
-// two regions (and two projects in a third), and a fresh random secret.
-type world struct {
-	emu        *emulator.Server
-	accessKey  string
-	secretKey  string
-	iamToken   string
-	tempAK     string
-	tempSK     string
-	tempToken  string
-	projectIDs map[string]string
+func TestAccProvider_projectDiscoveryErrors(t *testing.T) {
+	a := newTestAccount(t)
+	provider := a.discoveringProviderConfig
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: provider(testAmbiguous) + testAccImageMembersConfig("test", testImage),
+				ExpectError: errRe("Cannot determine the project of region "+testAmbiguous, "2 projects", "project_id")},
+			{Config: provider("af-south-1") + testAccImageMembersConfig("test", testImage),
+				ExpectError: errRe("Cannot determine the project of region af-south-1", "no project", "project_id")},
+		},
+	})
 }
 
-func randomSecret(t *testing.T, prefix string) string {
-	t.Helper()
-	var b [18]byte
-	if _, err := rand.Read(b[:]); err != nil {
+func TestAccProvider_token(t *testing.T) {
+	a := newTestAccount(t)
+	members := threeMembers()
+	a.emu.SetMembers(testProject, testImage, members)
+	provider := func(token string) string {
+		return testAccProviderConfig(hclArg("region", testRegion), hclArg("token", token), hclArg("endpoint", a.emu.URL()), hclArg("auth_url", a.emu.IAMURL()))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: provider("not-"+a.iamToken) + testAccImageMembersConfig("test", testImage),
+				ExpectError: errRe("HTTP 401", "token is invalid")},
+			{Config: provider(a.iamToken) + testAccImageMembersConfig("test", testImage),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("members"), membersCheck(members))}},
+		},
+	})
+}
+
+// TestAccProvider_tokenConflictsWithKeys is serial: one case sets HW_*
+// variables.
+func TestAccProvider_tokenConflictsWithKeys(t *testing.T) {
+	a := newTestAccount(t)
+	t.Run("both in HCL", func(t *testing.T) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviders,
+			Steps: []resource.TestStep{{
+				Config:      a.providerConfig(hclArg("token", a.iamToken)) + testAccImageMembersConfig("test", testImage),
+				ExpectError: errRe(`"token"`, "cannot be specified when"),
+			}},
+		})
+	})
+	t.Run("token in HCL, keys in the environment", func(t *testing.T) {
+		t.Setenv("HW_ACCESS_KEY", a.accessKey)
+		t.Setenv("HW_SECRET_KEY", a.secretKey)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviders,
+			Steps: []resource.TestStep{{
+				Config: testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", testProject), hclArg("token", a.iamToken),
+					hclArg("endpoint", a.emu.URL())) + testAccImageMembersConfig("test", testImage),
+				ExpectError: errRe("Conflicting credentials", "HW_AUTH_TOKEN", "HW_ACCESS_KEY"),
+			}},
+		})
+	})
+	if n := a.emu.Requests(); n != 0 {
+		t.Errorf("%d requests reached the emulator; a conflict must stop before any", n)
+	}
+}
+
+func TestAccProvider_temporaryCredentials(t *testing.T) {
+	a := newTestAccount(t)
+	members := threeMembers()
+	a.emu.SetMembers(testProject, testImage, members)
+	provider := func(extra string) string {
+		return testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", testProject), hclArg("access_key", a.tempAK),
+			hclArg("secret_key", a.tempSK), hclArg("endpoint", a.emu.URL()), extra)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: provider("") + testAccImageMembersConfig("test", testImage),
+				ExpectError: errRe("IMS rejected the credentials", "temporary", "X-Security-Token", "security_token")},
+			{Config: provider(hclArg("security_token", "wrong-"+a.tempToken)) + testAccImageMembersConfig("test", testImage),
+				ExpectError: errRe("IMS rejected the credentials", "security token is invalid")},
+			{Config: provider(hclArg("security_token", a.tempToken)) + testAccImageMembersConfig("test", testImage),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("member_ids"), idsCheck(members))}},
+		},
+	})
+}
+
+// TestAccProvider_dataSourceRegion reads images of three regions with one
+// provider, through the real default endpoints
+// (https://ims.{region}.{cloud}, https://iam.{region}.{cloud}/v3), which an
+// HTTPS proxy on loopback answers for the emulator. Serial: it sets
+// HTTPS_PROXY.
+func TestAccProvider_dataSourceRegion(t *testing.T) {
+	a := newTestAccount(t)
+	proxy, err := emulator.NewProxy(a.emu)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return prefix + hex.EncodeToString(b[:])
-}
-
-func newWorld(t *testing.T) *world {
-	t.Helper()
-	clearEnv(t)
-	w := &world{
-		emu:        emulator.New(),
-		accessKey:  "AKTEST" + strings.ToUpper(randomSecret(t, "")[:14]),
-		secretKey:  randomSecret(t, "sk-"),
-		iamToken:   randomSecret(t, "iamtok-"),
-		tempAK:     "ASTEMP" + strings.ToUpper(randomSecret(t, "")[:14]),
-		tempSK:     randomSecret(t, "tempsk-"),
-		tempToken:  randomSecret(t, "sts-"),
-		projectIDs: map[string]string{testRegion: testProject, testOtherRegion: testProjectB},
+	t.Cleanup(proxy.Close)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, proxy.CAPEM(), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	w.emu.AddCredential(emulator.Credential{AccessKey: w.accessKey, SecretKey: w.secretKey, DomainID: testDomain})
-	w.emu.AddCredential(emulator.Credential{AccessKey: w.tempAK, SecretKey: w.tempSK, SecurityToken: w.tempToken, DomainID: testDomain})
-	w.emu.AddToken(w.iamToken, testDomain)
-	w.emu.AddProject(emulator.Project{ID: testProject, Region: testRegion, DomainID: testDomain})
-	w.emu.AddProject(emulator.Project{ID: testProjectB, Region: testOtherRegion, DomainID: testDomain})
-	w.emu.AddProject(emulator.Project{ID: testProjectEU, Region: testEURegion, DomainID: testDomain})
-	w.emu.AddProject(emulator.Project{ID: "2c3d4e5f4a5b8c7d6e5f4a3b2c1d0a1b", Region: testAmbiguous, DomainID: testDomain})
-	w.emu.AddProject(emulator.Project{ID: "3d4e5f4a5b8c7d6e5f4a3b2c1d0a1b2c", Region: testAmbiguous, DomainID: testDomain})
-	w.emu.Start()
-	t.Cleanup(w.emu.Close)
-	return w
-}
-
-// clearEnv unsets every HW_* variable for the test, so that a developer's
-// own environment cannot change what a test sees.
-func clearEnv(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HW_") {
-			t.Setenv(name, "")
-			_ = os.Unsetenv(name)
+	t.Setenv("HTTPS_PROXY", proxy.URL())
+	t.Setenv("NO_PROXY", "")
+	home := emulator.GenerateMembers(testImage, 3)
+	other := emulator.GenerateMembers(testImageBig, 5)
+	eu := emulator.GenerateMembers(testImage, 4)[1:]
+	a.emu.SetMembers(testProject, testImage, home)
+	a.emu.SetMembers(testProjectB, testImageBig, other)
+	a.emu.SetMembers(testProjectEU, testImage, eu)
+	config := testAccProviderConfig(hclArg("region", testRegion), hclArg("access_key", a.accessKey), hclArg("secret_key", a.secretKey),
+		hclArg("cacert_file", caFile)) +
+		testAccImageMembersConfig("home", testImage) +
+		testAccImageMembersConfig("other", testImageBig, hclArg("region", testOtherRegion)) +
+		testAccImageMembersConfig("eu", testImage, hclArg("region", testEURegion))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.ims_image_members.home", tfjsonpath.New("region"), knownvalue.StringExact(testRegion)),
+				statecheck.ExpectKnownValue("data.ims_image_members.home", tfjsonpath.New("member_ids"), idsCheck(home)),
+				statecheck.ExpectKnownValue("data.ims_image_members.other", tfjsonpath.New("region"), knownvalue.StringExact(testOtherRegion)),
+				statecheck.ExpectKnownValue("data.ims_image_members.other", tfjsonpath.New("member_ids"), idsCheck(other)),
+				statecheck.ExpectKnownValue("data.ims_image_members.eu", tfjsonpath.New("region"), knownvalue.StringExact(testEURegion)),
+				statecheck.ExpectKnownValue("data.ims_image_members.eu", tfjsonpath.New("member_ids"), idsCheck(eu)),
+			},
+		}},
+	})
+	hosts := proxy.Hosts()
+	for _, h := range []string{
+		"ims.cn-north-4.myhuaweicloud.com", "iam.cn-north-4.myhuaweicloud.com",
+		"ims.ap-southeast-1.myhuaweicloud.com", "iam.ap-southeast-1.myhuaweicloud.com",
+		"ims.eu-west-101.myhuaweicloud.eu", "iam.eu-west-101.myhuaweicloud.eu",
+	} {
+		if hosts[h] == 0 {
+			t.Errorf("no request went to %s; hosts seen: %v", h, hosts)
 		}
 	}
 }
 
-// providerBlock is a provider with explicit keys, project and endpoint;
-// extra lines are added inside the block.
-func (w *world) providerBlock(extra ...string) string {
-	return fmt.Sprintf(`
-provider "ims" {
-  region      = %q
-  project_id  = %q
-  access_key  = %q
-  secret_key  = %q
-  endpoint    = %q
-  %s
-}
-`, testRegion, testProject, w.accessKey, w.secretKey, w.emu.URL(), strings.Join(extra, "\n  "))
+func TestAccProvider_regionConflictsWithEndpoint(t *testing.T) {
+	a := newTestAccount(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      a.providerConfig() + testAccImageMembersConfig("test", testImage, hclArg("region", testOtherRegion)),
+			ExpectError: errRe("Region conflicts with the provider's endpoint", testOtherRegion, "provider alias"),
+		}},
+	})
 }
 
-// membersCheck is the exact expected value of the members attribute.
-func membersCheck(members []emulator.Member) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(members))
-	for i, m := range members {
-		var urn knownvalue.Check = knownvalue.Null()
-		if m.URN != nil {
-			urn = knownvalue.StringExact(*m.URN)
-		}
-		checks[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"member_id":   knownvalue.StringExact(m.MemberID),
-			"member_type": knownvalue.StringExact(m.MemberType),
-			"status":      knownvalue.StringExact(m.Status),
-			"urn":         urn,
-			"image_id":    knownvalue.StringExact(m.ImageID),
-			"schema":      knownvalue.StringExact(m.Schema),
-			"created_at":  knownvalue.StringExact(m.CreatedAt),
-			"updated_at":  knownvalue.StringExact(m.UpdatedAt),
+// TestAccProvider_environmentOnly configures everything through HW_*
+// variables under an empty provider block, and checks that an argument in
+// HCL wins over its variable. Serial: it sets HW_* variables.
+func TestAccProvider_environmentOnly(t *testing.T) {
+	a := newTestAccount(t)
+	members := threeMembers()
+	a.emu.SetMembers(testProject, testImage, members)
+	env := map[string]string{
+		"HW_REGION_NAME":     testRegion,
+		"HW_ACCESS_KEY":      a.accessKey,
+		"HW_SECRET_KEY":      a.secretKey,
+		"HW_IMS_ENDPOINT":    a.emu.URL(),
+		"HW_AUTH_URL":        a.emu.IAMURL(),
+		"HW_MAX_RETRIES":     "1",
+		"HW_REQUEST_TIMEOUT": "5s",
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	ok := []statecheck.StateCheck{statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("members"), membersCheck(members))}
+	t.Run("empty provider block", func(t *testing.T) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviders,
+			Steps:                    []resource.TestStep{{Config: testAccProviderConfig() + testAccImageMembersConfig("test", testImage), ConfigStateChecks: ok}},
 		})
-	}
-	return knownvalue.ListExact(checks)
-}
-
-// idsCheck is the exact expected value of member_ids.
-func idsCheck(members []emulator.Member) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(members))
-	for i, m := range members {
-		checks[i] = knownvalue.StringExact(m.MemberID)
-	}
-	return knownvalue.ListExact(checks)
-}
-
-// errRe matches the given fragments in order, across the line breaks and
-// box drawing that the CLI puts into wrapped diagnostics.
-func errRe(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
+		if a.emu.IAMCalls() == 0 {
+			t.Error("HW_AUTH_URL was not used for project discovery")
 		}
-		parts[i] = strings.Join(words, `[\s│]+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+	})
+	t.Run("HCL wins over the environment", func(t *testing.T) {
+		t.Setenv("HW_SECRET_KEY", "wrong-"+a.secretKey)
+		t.Setenv("HW_PROJECT_ID", testProjectB)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviders,
+			Steps: []resource.TestStep{{
+				Config:            testAccProviderConfig(hclArg("secret_key", a.secretKey), hclArg("project_id", testProject)) + testAccImageMembersConfig("test", testImage),
+				ConfigStateChecks: ok,
+			}},
+		})
+	})
+	t.Run("invalid variables name the variable", func(t *testing.T) {
+		t.Setenv("HW_MAX_RETRIES", "many")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviders,
+			Steps:                    []resource.TestStep{{Config: testAccProviderConfig() + testAccImageMembersConfig("test", testImage), ExpectError: errRe("HW_MAX_RETRIES", "whole number")}},
+		})
+	})
 }
 
-func filterMembers(in []emulator.Member, keep func(emulator.Member) bool) []emulator.Member {
-	var out []emulator.Member
-	for _, m := range in {
-		if keep(m) {
-			out = append(out, m)
+// TestAccProvider_missingSettings names the argument and its variable.
+func TestAccProvider_missingSettings(t *testing.T) {
+	a := newTestAccount(t)
+	all := map[string]string{"region": testRegion, "project_id": testProject, "access_key": a.accessKey, "secret_key": a.secretKey, "endpoint": a.emu.URL()}
+	without := func(name string) string {
+		var args []string
+		for _, k := range []string{"region", "project_id", "access_key", "secret_key", "endpoint"} {
+			if k != name {
+				args = append(args, hclArg(k, all[k]))
+			}
 		}
+		return testAccProviderConfig(args...) + testAccImageMembersConfig("test", testImage)
 	}
-	return out
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: without("region"), ExpectError: errRe("Missing region", "HW_REGION_NAME")},
+			{Config: without("access_key"), ExpectError: errRe("Missing access_key", "HW_ACCESS_KEY")},
+			{Config: without("secret_key"), ExpectError: errRe("Missing secret_key", "HW_SECRET_KEY")},
+		},
+	})
+	if n := a.emu.Requests(); n != 0 {
+		t.Errorf("the emulator received %d requests; a configuration error must stop before any", n)
+	}
 }
 
-func emulatorProject(id, region, domain string) emulator.Project {
-	return emulator.Project{ID: id, Region: region, DomainID: domain}
+// TestAccProvider_tls: certificates are verified; cacert_file adds a CA, insecure
+// skips verification.
+func TestAccProvider_tls(t *testing.T) {
+	a := newTestAccountTLS(t)
+	members := threeMembers()
+	a.emu.SetMembers(testProject, testImage, members)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, a.emu.CertificatePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ds := testAccImageMembersConfig("test", testImage)
+	ok := []statecheck.StateCheck{statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("member_ids"), idsCheck(members))}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: a.providerConfig() + ds, ExpectError: errRe("TLS certificate of IMS not trusted", "cacert_file")},
+			{Config: a.providerConfig(hclArg("cacert_file", filepath.Join(t.TempDir(), "missing.pem"))) + ds, ExpectError: errRe("Cannot read cacert_file")},
+			{Config: a.providerConfig(hclArg("cacert_file", caFile)) + ds, ConfigStateChecks: ok},
+			{Config: a.providerConfig("insecure = true") + ds, ConfigStateChecks: ok},
+		},
+	})
 }

@@ -1,7 +1,8 @@
 terraform {
   required_providers {
     ims = {
-      source = "terraform-ims/ims"
+      source  = "terraform-ims/ims"
+      version = "~> 0.1"
     }
   }
 }

@@ -7,46 +7,48 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
 
 // These tests back the rows of the README table "What you see when...":
 // each bad input gets its own message and advice.
 
-func TestAccErrors_clockSkew(t *testing.T) {
-	w := newWorld(t)
-	w.emu.SetMembers(testProject, testImage, threeMembers())
-	w.emu.Now = func() time.Time { return time.Now().Add(20 * time.Minute) }
-	resource.Test(t, resource.TestCase{
+func TestAccDiagnostics_clockSkew(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetMembers(testProject, testImage, threeMembers())
+	a.emu.Now = func() time.Time { return time.Now().Add(20 * time.Minute) }
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      w.providerBlock() + dataSource("test", testImage, ""),
+			Config:      a.providerConfig() + testAccImageMembersConfig("test", testImage),
 			ExpectError: errRe("IMS rejected the credentials", "HTTP 401", "APIGW.0301", "X-Sdk-Date", "more than 15 minutes", "clock"),
 		}},
 	})
 }
 
-func TestAccErrors_wrongProject(t *testing.T) {
-	w := newWorld(t)
+func TestAccDiagnostics_wrongProject(t *testing.T) {
+	a := newTestAccount(t)
 	const foreign = "9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f"
-	w.emu.AddProject(emulatorProject(foreign, testRegion, "another-domain"))
-	resource.Test(t, resource.TestCase{
+	a.emu.AddProject(emulator.Project{ID: foreign, Region: testRegion, DomainID: "another-domain"})
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"ims\" {\n  region = %q\n  project_id = %q\n  access_key = %q\n  secret_key = %q\n  endpoint = %q\n}\n",
-				testRegion, foreign, w.accessKey, w.secretKey, w.emu.URL()) + dataSource("test", testImage, ""),
+			Config: testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", foreign), hclArg("access_key", a.accessKey),
+				hclArg("secret_key", a.secretKey), hclArg("endpoint", a.emu.URL())) + testAccImageMembersConfig("test", testImage),
 			ExpectError: errRe("Permission denied by IMS", "HTTP 403", "APIGW.0302", "ims:images:get", "project_id"),
 		}},
 	})
-	if got := w.emu.ImageRequests(testImage); got != 1 {
+	if got := a.emu.ImageRequests(testImage); got != 1 {
 		t.Errorf("a 403 was tried %d times, want once", got)
 	}
 }
 
-// TestAccErrors_proxyDown: the default endpoint through a proxy that is
+// TestAccDiagnostics_proxyDown: the default endpoint through a proxy that is
 // not there (a closed port on loopback) is a transport error, retried, then
-// reported with the proxy named.
-func TestAccErrors_proxyDown(t *testing.T) {
-	w := newWorld(t)
+// reported with the proxy named. Serial: it sets HTTPS_PROXY.
+func TestAccDiagnostics_proxyDown(t *testing.T) {
+	a := newTestAccount(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -58,12 +60,12 @@ func TestAccErrors_proxyDown(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"ims\" {\n  region = %q\n  project_id = %q\n  access_key = %q\n  secret_key = %q\n  max_retries = 1\n}\n",
-				testRegion, testProject, w.accessKey, w.secretKey) + dataSource("test", testImage, ""),
+			Config: testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", testProject), hclArg("access_key", a.accessKey),
+				hclArg("secret_key", a.secretKey), "max_retries = 1") + testAccImageMembersConfig("test", testImage),
 			ExpectError: errRe("Could not reach IMS", "proxy", "2 attempts", "HTTPS_PROXY"),
 		}},
 	})
-	if n := w.emu.Requests(); n != 0 {
+	if n := a.emu.Requests(); n != 0 {
 		t.Errorf("%d requests reached the emulator", n)
 	}
 }
@@ -71,9 +73,9 @@ func TestAccErrors_proxyDown(t *testing.T) {
 // TestAccProvider_unknownConfiguration: a provider argument known only
 // after apply must not crash configuration; the read says what to do.
 func TestAccProvider_unknownConfiguration(t *testing.T) {
-	w := newWorld(t)
-	w.emu.SetMembers(testProject, testImage, threeMembers())
-	resource.Test(t, resource.TestCase{
+	a := newTestAccount(t)
+	a.emu.SetMembers(testProject, testImage, threeMembers())
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
@@ -87,11 +89,11 @@ provider "ims" {
   secret_key = %q
   endpoint   = %q
 }
-`, testRegion, testProject, w.accessKey, w.secretKey, w.emu.URL()) + dataSource("test", testImage, ""),
+`, testRegion, testProject, a.accessKey, a.secretKey, a.emu.URL()) + testAccImageMembersConfig("test", testImage),
 			ExpectError: errRe("Provider configuration not known yet", "region", "known only after apply"),
 		}},
 	})
-	if n := w.emu.Requests(); n != 0 {
+	if n := a.emu.Requests(); n != 0 {
 		t.Errorf("%d requests reached the emulator with an unknown configuration", n)
 	}
 }

@@ -1,0 +1,207 @@
+package provider
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
+)
+
+// TestMain clears every HW_* variable once for the whole run, so that a
+// developer's own environment cannot change what a test sees, and no test
+// needs to touch the environment (which would keep it from running in
+// parallel). Acceptance tests run only under TF_ACC, as everywhere
+// (make testacc and make test set it).
+func TestMain(m *testing.M) {
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HW_") {
+			_ = os.Unsetenv(name)
+		}
+	}
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	os.Exit(m.Run())
+}
+
+var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
+	"ims": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+const (
+	testRegion      = "cn-north-4"
+	testOtherRegion = "ap-southeast-1"
+	testAmbiguous   = "la-south-2"
+	testEURegion    = "eu-west-101"
+	testProjectEU   = "4e5f4a5b8c7d6e5f4a3b2c1d0a1b2c3d"
+	testDomain      = "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"
+	testProject     = "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d"
+	testProjectB    = "1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d0a"
+	testImage       = "370befec-a369-475e-a224-44a45927a8fe"
+	testImageBig    = "b1a9e8e0-5b3c-4f2e-9a0d-2f7c1e6d4b35"
+)
+
+// testAccount is one emulator per test, serving an account that has a
+// project in three regions (and two projects in a fourth), with fresh random
+// keys, temporary credentials and an IAM token.
+type testAccount struct {
+	emu       *emulator.Server
+	accessKey string
+	secretKey string
+	iamToken  string
+	tempAK    string
+	tempSK    string
+	tempToken string
+}
+
+func randomSecret(t *testing.T, prefix string) string {
+	t.Helper()
+	var b [18]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return prefix + hex.EncodeToString(b[:])
+}
+
+// newTestAccount starts a plain-HTTP emulator serving the account.
+func newTestAccount(t *testing.T) *testAccount {
+	return startTestAccount(t, (*emulator.Server).Start)
+}
+
+// newTestAccountTLS is newTestAccount over HTTPS with a self-signed
+// certificate (emu.CertificatePEM), with every credential of the account.
+func newTestAccountTLS(t *testing.T) *testAccount {
+	return startTestAccount(t, (*emulator.Server).StartTLS)
+}
+
+func startTestAccount(t *testing.T, start func(*emulator.Server)) *testAccount {
+	t.Helper()
+	skipUnlessAcc(t)
+	a := &testAccount{
+		emu:       emulator.New(),
+		accessKey: "AKTEST" + strings.ToUpper(randomSecret(t, "")[:14]),
+		secretKey: randomSecret(t, "sk-"),
+		iamToken:  randomSecret(t, "iamtok-"),
+		tempAK:    "ASTEMP" + strings.ToUpper(randomSecret(t, "")[:14]),
+		tempSK:    randomSecret(t, "tempsk-"),
+		tempToken: randomSecret(t, "sts-"),
+	}
+	a.register()
+	start(a.emu)
+	t.Cleanup(a.emu.Close)
+	return a
+}
+
+// register adds the account's credentials and projects to its emulator.
+func (a *testAccount) register() {
+	a.emu.AddCredential(emulator.Credential{AccessKey: a.accessKey, SecretKey: a.secretKey, DomainID: testDomain})
+	a.emu.AddCredential(emulator.Credential{AccessKey: a.tempAK, SecretKey: a.tempSK, SecurityToken: a.tempToken, DomainID: testDomain})
+	a.emu.AddToken(a.iamToken, testDomain)
+	for _, p := range []emulator.Project{
+		{ID: testProject, Region: testRegion},
+		{ID: testProjectB, Region: testOtherRegion},
+		{ID: testProjectEU, Region: testEURegion},
+		{ID: "2c3d4e5f4a5b8c7d6e5f4a3b2c1d0a1b", Region: testAmbiguous},
+		{ID: "3d4e5f4a5b8c7d6e5f4a3b2c1d0a1b2c", Region: testAmbiguous},
+	} {
+		p.DomainID = testDomain
+		a.emu.AddProject(p)
+	}
+}
+
+// skipUnlessAcc skips an acceptance test outside TF_ACC before it does
+// anything that resource.Test would not skip (starting an emulator,
+// checking files, asserting after the run).
+func skipUnlessAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 (make testacc does)", resource.EnvTfAcc)
+	}
+}
+
+// hclArg is one `name = "value"` line of a block.
+func hclArg(name, value string) string { return fmt.Sprintf("%s = %q", name, value) }
+
+// testAccProviderConfig is a provider block with the given argument lines
+// (hclArg, or any HCL).
+func testAccProviderConfig(args ...string) string {
+	return "provider \"ims\" {\n  " + strings.Join(args, "\n  ") + "\n}\n"
+}
+
+// providerConfig is the account's provider with explicit region, project,
+// keys and endpoint, plus the extra argument lines.
+func (a *testAccount) providerConfig(extra ...string) string {
+	return testAccProviderConfig(append([]string{
+		hclArg("region", testRegion), hclArg("project_id", testProject),
+		hclArg("access_key", a.accessKey), hclArg("secret_key", a.secretKey), hclArg("endpoint", a.emu.URL()),
+	}, extra...)...)
+}
+
+// testAccImageMembersConfig is an ims_image_members data source with the
+// extra argument lines.
+func testAccImageMembersConfig(name, imageID string, extra ...string) string {
+	return fmt.Sprintf("data \"ims_image_members\" %[1]q {\n  image_id = %[2]q\n  %[3]s\n}\n", name, imageID, strings.Join(extra, "\n  "))
+}
+
+// membersCheck is the exact expected value of the members attribute.
+func membersCheck(members []emulator.Member) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(members))
+	for i, m := range members {
+		var urn knownvalue.Check = knownvalue.Null()
+		if m.URN != nil {
+			urn = knownvalue.StringExact(*m.URN)
+		}
+		checks[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"member_id":   knownvalue.StringExact(m.MemberID),
+			"member_type": knownvalue.StringExact(m.MemberType),
+			"status":      knownvalue.StringExact(m.Status),
+			"urn":         urn,
+			"image_id":    knownvalue.StringExact(m.ImageID),
+			"schema":      knownvalue.StringExact(m.Schema),
+			"created_at":  knownvalue.StringExact(m.CreatedAt),
+			"updated_at":  knownvalue.StringExact(m.UpdatedAt),
+		})
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// idsCheck is the exact expected value of member_ids.
+func idsCheck(members []emulator.Member) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(members))
+	for i, m := range members {
+		checks[i] = knownvalue.StringExact(m.MemberID)
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// errRe matches the given fragments in order, across the line breaks and
+// box drawing that the CLI puts into wrapped diagnostics.
+func errRe(fragments ...string) *regexp.Regexp {
+	parts := make([]string, len(fragments))
+	for i, f := range fragments {
+		words := strings.Fields(f)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `[\s│]+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+}
+
+func filterMembers(in []emulator.Member, keep func(emulator.Member) bool) []emulator.Member {
+	var out []emulator.Member
+	for _, m := range in {
+		if keep(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
