@@ -26,6 +26,12 @@ const (
 	FaultTruncated
 	// FaultGarbage answers 200 with an HTML body.
 	FaultGarbage
+	// FaultEcho answers 200 with the request's headers as JSON, as a debug
+	// proxy or an httpbin-like service set as the endpoint by mistake does.
+	FaultEcho
+	// FaultHostileMessage answers 403 with an IMS error whose message holds
+	// terminal escapes and a line break that draws a fake second error.
+	FaultHostileMessage
 )
 
 // AllFaults lists every kind, for tests that cycle through them.
@@ -47,6 +53,10 @@ func (k FaultKind) String() string {
 		return "truncated"
 	case FaultGarbage:
 		return "garbage"
+	case FaultEcho:
+		return "echo"
+	case FaultHostileMessage:
+		return "hostile-message"
 	}
 	return "fault(" + strconv.Itoa(int(k)) + ")"
 }
@@ -113,6 +123,10 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, re
 			f.Flush()
 		}
 		panic(http.ErrAbortHandler)
+	case FaultEcho:
+		writeJSON(w, http.StatusOK, map[string]any{"headers": r.Header, "url": r.URL.String()})
+	case FaultHostileMessage:
+		writeIMSError(w, http.StatusForbidden, "IMG.0001", "denied\x1b[2J\x1b[31m\nError: fake second line")
 	case FaultGarbage:
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusOK)

@@ -15,7 +15,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -25,15 +24,14 @@ import (
 // it lets a test use the real default endpoints
 // (https://ims.{region}.myhuaweicloud.com) while no byte leaves loopback.
 type Proxy struct {
-	emu      *Server
-	srv      *httptest.Server
-	ca       *x509.Certificate
-	caKey    *ecdsa.PrivateKey
-	mu       sync.Mutex
-	certs    map[string]*tls.Certificate
-	connects atomic.Int64
-	hostsMu  sync.Mutex
-	hosts    map[string]int
+	emu     *Server
+	srv     *httptest.Server
+	ca      *x509.Certificate
+	caKey   *ecdsa.PrivateKey
+	mu      sync.Mutex
+	certs   map[string]*tls.Certificate
+	hostsMu sync.Mutex
+	hosts   map[string]int
 }
 
 // NewProxy starts a proxy in front of emu.
@@ -93,7 +91,6 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	if h, _, err := net.SplitHostPort(r.Host); err == nil {
 		host = h
 	}
-	p.connects.Add(1)
 	p.hostsMu.Lock()
 	p.hosts[host]++
 	p.hostsMu.Unlock()

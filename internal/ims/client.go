@@ -153,9 +153,13 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg}, nil
 }
 
-// call is the state of one logical request across its attempts.
+// call is one logical request across its attempts. Its methods are the
+// hooks go-retryablehttp calls.
 type call struct {
+	c            *Client
+	ctx          context.Context
 	method, path string
+	decode       func(io.Reader) error
 	attempts     int
 	logged       int
 	start        time.Time
@@ -185,39 +189,18 @@ func (c *Client) observe(ctx context.Context, cl *call, resp *http.Response, err
 // retry loop, so that a truncated or garbled success body is retried like a
 // 5xx. Non-2xx answers become *APIError.
 func (c *Client) getJSON(ctx context.Context, u *url.URL, decode func(io.Reader) error) error {
-	cl := &call{method: http.MethodGet, path: u.Path}
-	rc := &retryablehttp.Client{
+	cl := &call{c: c, ctx: ctx, method: http.MethodGet, path: u.Path, decode: decode}
+	retrier := &retryablehttp.Client{
 		// Logger stays nil: attempts are reported through OnAttempt, in
 		// the provider's structured log.
-		HTTPClient:   c.cfg.HTTPClient,
-		RetryMax:     c.cfg.MaxRetries,
-		RetryWaitMin: c.cfg.RetryWaitMin,
-		RetryWaitMax: c.cfg.RetryWaitMax,
-		Backoff:      backoff,
-		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
-			cl.attempts = i + 1
-			cl.start = time.Now()
-		},
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			if ctx.Err() != nil {
-				return false, ctx.Err()
-			}
-			// API errors and bodies over the cap are final: asking again
-			// would get the same answer.
-			var apiErr *APIError
-			var tooLarge *BodyTooLargeError
-			if errors.As(err, &apiErr) || errors.As(err, &tooLarge) {
-				return false, err
-			}
-			retry, checkErr := retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)
-			if resp == nil || retry {
-				c.observe(ctx, cl, resp, err)
-			}
-			return retry, checkErr
-		},
-		ErrorHandler: func(resp *http.Response, err error, tries int) (*http.Response, error) {
-			return nil, c.finalError(ctx, cl, resp, err, tries)
-		},
+		HTTPClient:     c.cfg.HTTPClient,
+		RetryMax:       c.cfg.MaxRetries,
+		RetryWaitMin:   c.cfg.RetryWaitMin,
+		RetryWaitMax:   c.cfg.RetryWaitMax,
+		Backoff:        backoff,
+		RequestLogHook: cl.started,
+		CheckRetry:     cl.checkRetry,
+		ErrorHandler:   cl.giveUp,
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -227,31 +210,8 @@ func (c *Client) getJSON(ctx context.Context, u *url.URL, decode func(io.Reader)
 	if c.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
-	req.SetResponseHandler(func(resp *http.Response) error {
-		defer func() { _ = resp.Body.Close() }()
-		body := &cappedReader{r: resp.Body, remaining: c.cfg.MaxBodyBytes}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			apiErr := decodeAPIError(resp, body)
-			c.observe(ctx, cl, resp, nil)
-			return apiErr
-		}
-		derr := decode(body)
-		if derr == nil && !body.exceeded {
-			// Drain what the decoder left (at most the cap) so that the
-			// connection goes back to the pool.
-			_, derr = io.Copy(io.Discard, body)
-		}
-		if body.exceeded {
-			derr = &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes}
-		}
-		c.observe(ctx, cl, resp, nil)
-		if derr != nil {
-			cl.last = fmt.Sprintf("HTTP %s with an unreadable body", resp.Status)
-			return &DecodeError{StatusCode: resp.StatusCode, Status: resp.Status, Snippet: body.snippet(), Err: derr, RequestID: resp.Header.Get("X-Request-Id")}
-		}
-		return nil
-	})
-	resp, err := rc.Do(req)
+	req.SetResponseHandler(cl.handleResponse)
+	resp, err := retrier.Do(req)
 	if err != nil {
 		var final *RequestError
 		var apiErr *APIError
@@ -264,6 +224,63 @@ func (c *Client) getJSON(ctx context.Context, u *url.URL, decode func(io.Reader)
 		return c.finalError(ctx, cl, nil, err, cl.attempts)
 	}
 	_ = resp.Body.Close()
+	return nil
+}
+
+// started marks the start of attempt i (from 0).
+func (cl *call) started(_ retryablehttp.Logger, _ *http.Request, i int) {
+	cl.attempts = i + 1
+	cl.start = time.Now()
+}
+
+// checkRetry decides whether to try again: API errors and bodies over the
+// cap are final (asking again would get the same answer); transport errors,
+// 429, 5xx and unreadable 2xx bodies are retried.
+func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	var apiErr *APIError
+	var tooLarge *BodyTooLargeError
+	if errors.As(err, &apiErr) || errors.As(err, &tooLarge) {
+		return false, err
+	}
+	retry, checkErr := retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)
+	if resp == nil || retry {
+		cl.c.observe(ctx, cl, resp, err)
+	}
+	return retry, checkErr
+}
+
+// giveUp is the error of the last attempt, when retries run out.
+func (cl *call) giveUp(resp *http.Response, err error, tries int) (*http.Response, error) {
+	return nil, cl.c.finalError(cl.ctx, cl, resp, err, tries)
+}
+
+// handleResponse reads one answer: an error status becomes *APIError, a
+// success body goes to the decoder, within the size cap.
+func (cl *call) handleResponse(resp *http.Response) error {
+	defer func() { _ = resp.Body.Close() }()
+	body := &cappedReader{r: resp.Body, remaining: cl.c.cfg.MaxBodyBytes}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := decodeAPIError(resp, body)
+		cl.c.observe(cl.ctx, cl, resp, nil)
+		return apiErr
+	}
+	derr := cl.decode(body)
+	if derr == nil && !body.exceeded {
+		// Drain what the decoder left (at most the cap) so that the
+		// connection goes back to the pool.
+		_, derr = io.Copy(io.Discard, body)
+	}
+	if body.exceeded {
+		derr = &BodyTooLargeError{Limit: cl.c.cfg.MaxBodyBytes}
+	}
+	cl.c.observe(cl.ctx, cl, resp, nil)
+	if derr != nil {
+		cl.last = fmt.Sprintf("HTTP %s with an unreadable body", resp.Status)
+		return &DecodeError{StatusCode: resp.StatusCode, Status: resp.Status, Snippet: body.snippet(), Err: derr, RequestID: resp.Header.Get("X-Request-Id")}
+	}
 	return nil
 }
 
@@ -297,13 +314,15 @@ func (c *Client) finalError(ctx context.Context, cl *call, resp *http.Response, 
 
 // backoff is exponential with "equal jitter" (half fixed, half random), so
 // that the readers of one plan that failed together do not retry together.
+// A server-given Retry-After is honoured between the minimum and the
+// maximum wait: "0" or a date in the past must not turn backoff off.
 // go-retryablehttp's own backoffs are either unjittered (DefaultBackoff) or
 // linear (LinearJitterBackoff), and its Retry-After parser is unexported and
 // uncapped, so this part is written here.
 func backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return min(d, hi)
+			return min(max(d, lo), hi)
 		}
 	}
 	d := lo

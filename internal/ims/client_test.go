@@ -369,6 +369,52 @@ func TestNoRedirects(t *testing.T) {
 	}
 }
 
+// TestListImageMembersEndlessPaging: a server that keeps naming a fresh
+// next page is stopped by the shape of its pages or by the member cap.
+func TestListImageMembersEndlessPaging(t *testing.T) {
+	endless := func(perPage int) (*httptest.Server, *atomic.Int64) {
+		var n atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			i := n.Add(1)
+			var page strings.Builder
+			page.WriteString(`{"members":[`)
+			for j := range perPage {
+				if j > 0 {
+					page.WriteByte(',')
+				}
+				fmt.Fprintf(&page, `{"member_id":"m%d-%d"}`, i, j)
+			}
+			fmt.Fprintf(&page, `],"page_info":{"next_marker":"marker-%d"}}`, i)
+			_, _ = io.WriteString(w, page.String())
+		}))
+		t.Cleanup(srv.Close)
+		return srv, &n
+	}
+	for _, tc := range []struct {
+		name              string
+		perPage, pageSize int
+		want              string
+		wantRequests      int64
+	}{
+		{"empty pages", 0, 1000, "the page is empty but names a next page", 1},
+		{"pages over the limit", 11, 10, "more than the limit of 10", 1},
+		{"full pages forever", 1000, 1000, "more than 100000 members", MaxImageMembers/1000 + 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, n := endless(tc.perPage)
+			_, err := newTestClient(t, 0).ListImageMembers(context.Background(),
+				ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i", PageSize: tc.pageSize})
+			var pe *PagingError
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want a *PagingError saying %q", err, tc.want)
+			}
+			if n.Load() != tc.wantRequests {
+				t.Errorf("%d requests, want %d", n.Load(), tc.wantRequests)
+			}
+		})
+	}
+}
+
 func TestBackoff(t *testing.T) {
 	lo, hi := 500*time.Millisecond, 30*time.Second
 	for attempt, want := range []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second} {
@@ -389,6 +435,13 @@ func TestBackoff(t *testing.T) {
 	resp.Header.Set("Retry-After", "3600")
 	if d := backoff(lo, hi, 0, resp); d != hi {
 		t.Errorf("Retry-After 3600 gave %s, want the cap %s", d, hi)
+	}
+	// A server-given wait never turns backoff off.
+	for _, v := range []string{"0", time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)} {
+		resp.Header.Set("Retry-After", v)
+		if d := backoff(lo, hi, 0, resp); d != lo {
+			t.Errorf("Retry-After %q gave %s, want the minimum %s", v, d, lo)
+		}
 	}
 }
 

@@ -120,15 +120,22 @@ func (e *BodyTooLargeError) Error() string {
 	return fmt.Sprintf("the response body is larger than %d MiB", e.Limit>>20)
 }
 
-// PagingError is a paging answer that would loop forever.
+// PagingError is paging that would not end: a repeated marker, an empty
+// page that names a next one, a page longer than asked for, or too many
+// members in all.
 type PagingError struct {
 	ImageID string
 	Marker  string
 	Page    int
+	Problem string
 }
 
 func (e *PagingError) Error() string {
-	return fmt.Sprintf("IMS returned next_marker %q again on page %d of image %s; stopping instead of looping", e.Marker, e.Page, e.ImageID)
+	msg := fmt.Sprintf("paging the members of image %s stopped at page %d: %s", e.ImageID, e.Page, e.Problem)
+	if e.Marker != "" {
+		msg += fmt.Sprintf(" (next_marker %q)", snippet([]byte(e.Marker)))
+	}
+	return msg
 }
 
 // writeSuffix ends a message with the request id and the attempts made.
@@ -225,6 +232,9 @@ func parseErrorBody(raw []byte, e *APIError) {
 			e.RequestID = eb.RequestID
 		}
 	}
+	// Text from the server is shown to users: one line, no control bytes,
+	// so that it cannot draw a fake second diagnostic or move the cursor.
+	e.Code, e.Message, e.RequestID = oneLine(e.Code, 128), oneLine(e.Message, 1024), oneLine(e.RequestID, 128)
 	if e.Code == "" && e.Message == "" {
 		e.Snippet = snippet(raw)
 	}
@@ -243,19 +253,23 @@ func rawString(raw json.RawMessage) string {
 	return ""
 }
 
-// snippet is the start of a body on one line, safe to print: white space
-// folded, control and invalid bytes shown as '?', "..." when cut.
-func snippet(b []byte) string {
-	cut := len(b) > snippetLen
+// snippet is the start of a body on one line, safe to print.
+func snippet(b []byte) string { return oneLine(string(b), snippetLen) }
+
+// oneLine is text from a server made safe to print on one line: at most
+// limit bytes, white space folded, control and invalid bytes shown as '?',
+// "..." when cut.
+func oneLine(s string, limit int) string {
+	cut := len(s) > limit
 	if cut {
-		b = b[:snippetLen]
+		s = s[:limit]
 	}
-	s := strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || (unicode.IsControl(r) && !unicode.IsSpace(r)) {
 			return '?'
 		}
 		return r
-	}, string(b))
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	if cut && s != "" {
 		s += "..."

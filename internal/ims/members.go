@@ -55,8 +55,16 @@ type ListImageMembersInput struct {
 	PageSize int
 }
 
+// MaxImageMembers bounds the members of one image that a read accepts, far
+// above what IMS lets an image be shared with (256 tenants for a system or
+// data disk image), so that a server that never stops paging ends the read
+// with an error instead of filling memory.
+const MaxImageMembers = 100_000
+
 // ListImageMembers follows page_info.next_marker until the last page and
-// returns every member. A marker seen twice is an error, not a loop.
+// returns every member. Paging that cannot end is an error, not a loop: a
+// marker seen twice, an empty page that names a next one, a page longer
+// than the limit asked for, or more than MaxImageMembers in all.
 func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput) (*MemberList, error) {
 	base, err := MembersURL(in.Endpoint, in.ProjectID, in.ImageID)
 	if err != nil {
@@ -88,11 +96,23 @@ func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput)
 				out.Members = make([]Member, 0, len(*page.Members))
 			}
 		}
-		out.Members = append(out.Members, *page.Members...)
 		next := ""
 		if page.PageInfo != nil {
 			next = page.PageInfo.NextMarker
 		}
+		n := len(*page.Members)
+		fail := func(problem string) (*MemberList, error) {
+			return nil, &PagingError{ImageID: in.ImageID, Marker: next, Page: out.Pages, Problem: problem}
+		}
+		switch {
+		case n > size:
+			return fail(fmt.Sprintf("the page has %d members, more than the limit of %d that was asked for", n, size))
+		case n == 0 && next != "":
+			return fail("the page is empty but names a next page")
+		case len(out.Members)+n > MaxImageMembers:
+			return fail(fmt.Sprintf("the image has more than %d members, the most this provider reads (IMS shares an image with at most 256 tenants)", MaxImageMembers))
+		}
+		out.Members = append(out.Members, *page.Members...)
 		if c.cfg.OnPage != nil {
 			c.cfg.OnPage(ctx, Page{ImageID: in.ImageID, Page: out.Pages, Count: len(*page.Members), Total: len(out.Members), More: next != ""})
 		}
@@ -100,7 +120,7 @@ func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput)
 			return out, nil
 		}
 		if seen[next] || next == marker {
-			return nil, &PagingError{ImageID: in.ImageID, Marker: next, Page: out.Pages}
+			return fail("IMS returned a next_marker it had returned before")
 		}
 		seen[next] = true
 		marker = next

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -82,7 +83,7 @@ provider "ims" {
   token          = var.token
 }
 `, testRegion, testProject, a.emu.URL()) + ds
-	fromEnv := fmt.Sprintf("provider \"ims\" {\n  region = %q\n  project_id = %q\n  endpoint = %q\n}\n", testRegion, testProject, a.emu.URL()) + ds
+	fromEnv := testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", testProject), hclArg("endpoint", a.emu.URL())) + ds
 	ok := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("member_ids"), idsCheck(members)),
 		noSecretsInState{secrets: secrets},
@@ -109,6 +110,17 @@ provider "ims" {
 		resource.TestStep{Config: fromEnv, ConfigStateChecks: ok})
 	run("a rejected secret", map[string]string{"HW_ACCESS_KEY": a.accessKey, "HW_SECRET_KEY": a.tempSK},
 		resource.TestStep{Config: fromEnv, ExpectError: errRe("IMS rejected the credentials")})
+	// An endpoint that echoes the request's headers back in a 200: the
+	// unreadable body is quoted in the diagnostic, which Terraform shows and
+	// terraform-plugin-go logs at ERROR, with every secret masked.
+	echo := testAccImageMembersConfig("test", testImageBig)
+	a.emu.FailAlways(testImageBig, emulator.FaultEcho)
+	echoedToken := testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", testProject), hclArg("endpoint", a.emu.URL()),
+		"max_retries = 0") + echo
+	run("an endpoint that echoes the token", map[string]string{"HW_AUTH_TOKEN": a.iamToken},
+		resource.TestStep{Config: echoedToken, ExpectError: errRe("IMS returned an unreadable response", `"X-Auth-Token":["[REDACTED]"]`)})
+	run("an endpoint that echoes temporary credentials", map[string]string{"HW_ACCESS_KEY": a.tempAK, "HW_SECRET_KEY": a.tempSK, "HW_SECURITY_TOKEN": a.tempToken},
+		resource.TestStep{Config: echoedToken, ExpectError: errRe("IMS returned an unreadable response", "Signature=[REDACTED]")})
 
 	raw, err := os.ReadFile(logFile)
 	if err != nil {
@@ -132,7 +144,12 @@ provider "ims" {
 			}
 		}
 	}
-	for _, header := range []string{"SDK-HMAC-SHA256 Access=", "X-Security-Token:", "X-Auth-Token:"} {
+	// Signatures are not configured secrets, but must not be shown either:
+	// the echoing endpoint sends one back.
+	if m := regexp.MustCompile(`Signature=[0-9a-f]{16,}`).FindString(log); m != "" {
+		t.Errorf("the TRACE log contains a signature: %.30s...", m)
+	}
+	for _, header := range []string{"X-Security-Token:", "X-Auth-Token:"} {
 		if strings.Contains(log, header) {
 			t.Errorf("the TRACE log contains the header %q", header)
 		}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -304,4 +305,80 @@ func TestAccProvider_tls(t *testing.T) {
 			{Config: a.providerConfig("insecure = true") + ds, ConfigStateChecks: ok},
 		},
 	})
+}
+
+// TestAccProvider_waitForProjectHonoursTimeout: a data source with a short
+// timeouts.read that has to wait for the project look-up (slow in IAM)
+// fails at its own deadline instead of waiting for the look-up.
+func TestAccProvider_waitForProjectHonoursTimeout(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.FirstIAMDelay = 4 * time.Second
+	a.emu.SetMembers(testProject, testImage, threeMembers())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: a.discoveringProviderConfig(testRegion) +
+				testAccImageMembersConfig("patient", testImage) +
+				testAccImageMembersConfig("hasty", testImage, `timeouts { read = "1s" }`),
+			ExpectError: errRe("Cannot look up the project of region "+testRegion, "time limit ran out"),
+		}},
+	})
+}
+
+// urlWithPassword and invalidCloud are the values of the URL and cloud
+// tests: each must fail at plan time, name the argument and its variable,
+// and never print the password.
+const (
+	urlWithPassword = "https://admin:hunter2@ims.cn-north-4.myhuaweicloud.com"
+	invalidCloud    = "myhuaweicloud.com@evil.example"
+)
+
+func TestAccProvider_invalidURLsAndCloud(t *testing.T) {
+	a := newTestAccount(t)
+	base := []string{hclArg("region", testRegion), hclArg("project_id", testProject), hclArg("access_key", a.accessKey), hclArg("secret_key", a.secretKey)}
+	with := func(extra ...string) string {
+		return testAccProviderConfig(append(append([]string{}, base...), extra...)...) + testAccImageMembersConfig("test", testImage)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: with(hclArg("endpoint", urlWithPassword)), ExpectError: errRe("Invalid endpoint", "REDACTED", "must not contain a user name or password", "HW_IMS_ENDPOINT")},
+			{Config: with(hclArg("auth_url", urlWithPassword+"/v3")), ExpectError: errRe("Invalid auth_url", "must not contain a user name or password", "HW_AUTH_URL")},
+			{Config: with(hclArg("endpoint", "https://ims.example.com/?x=1")), ExpectError: errRe("Invalid endpoint", "must not contain a query string")},
+			{Config: with(hclArg("auth_url", "https://iam.example.com/v3#top")), ExpectError: errRe("Invalid auth_url", "must not contain a fragment")},
+			{Config: with(hclArg("cloud", invalidCloud)), ExpectError: errRe("Invalid cloud", "must be a DNS name", "HW_CLOUD")},
+			{Config: with(hclArg("cloud", "myhuaweicloud.com ")), ExpectError: errRe("Invalid cloud", "must be a DNS name")},
+		},
+	})
+	if n := a.emu.Requests(); n != 0 {
+		t.Errorf("%d requests reached the emulator; invalid URLs must fail before any", n)
+	}
+}
+
+// TestAccProvider_invalidURLsAndCloudFromEnvironment: the same rules and
+// messages for HW_* variables. Serial: it sets them.
+func TestAccProvider_invalidURLsAndCloudFromEnvironment(t *testing.T) {
+	a := newTestAccount(t)
+	config := testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", testProject), hclArg("access_key", a.accessKey),
+		hclArg("secret_key", a.secretKey)) + testAccImageMembersConfig("test", testImage)
+	for _, tc := range []struct{ env, value string }{
+		{"HW_IMS_ENDPOINT", urlWithPassword},
+		{"HW_AUTH_URL", urlWithPassword + "/v3"},
+		{"HW_CLOUD", invalidCloud},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			t.Setenv(tc.env, tc.value)
+			want := "must not contain a user name or password"
+			if tc.env == "HW_CLOUD" {
+				want = "must be a DNS name"
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps:                    []resource.TestStep{{Config: config, ExpectError: errRe("environment variable "+tc.env, want)}},
+			})
+		})
+	}
+	if n := a.emu.Requests(); n != 0 {
+		t.Errorf("%d requests reached the emulator; invalid URLs must fail before any", n)
+	}
 }

@@ -19,7 +19,7 @@ const redactMask = "[REDACTED]"
 // headers, quoted or not.
 var authPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)(signature=)[0-9a-f]+`),
-	regexp.MustCompile(`(?i)((?:x-auth-token|x-security-token|x-subject-token)"?\s*[:=]\s*"?)[^",}\s]+`),
+	regexp.MustCompile(`(?i)((?:x-auth-token|x-security-token|x-subject-token)"?\s*[:=]\s*\[?\s*"?)[^",}\]\s]+`),
 	regexp.MustCompile(`(?i)(authorization"?\s*[:=]\s*"?(?:basic|bearer)\s+)[A-Za-z0-9+/=._~-]+`),
 }
 
@@ -79,7 +79,10 @@ func secretVariants(secrets []string) []string {
 	for _, s := range secrets {
 		add(s)
 		if b, err := json.Marshal(s); err == nil {
-			add(string(b[1 : len(b)-1]))
+			inner := string(b[1 : len(b)-1])
+			add(inner)
+			// Some servers escape the slash too.
+			add(strings.ReplaceAll(inner, "/", `\/`))
 		}
 		add(url.QueryEscape(s))
 		add(url.PathEscape(s))

@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 const (
@@ -177,15 +179,25 @@ func normaliseNames(in []string) []string {
 
 func headerValue(req *http.Request, lowerName string) string {
 	if lowerName == "host" {
-		if req.Host != "" {
-			return req.Host
+		host := req.Host
+		if host == "" {
+			host = req.Header.Get("Host")
 		}
-		if v := req.Header.Get("Host"); v != "" {
-			return v
+		if host == "" {
+			host = req.URL.Host
 		}
-		return req.URL.Host
+		return sentHost(host)
 	}
 	return req.Header.Get(lowerName)
+}
+
+// sentHost is the host as net/http sends it: a non-ASCII (IDN) name in its
+// punycode form, which is what the gateway sees and verifies.
+func sentHost(host string) string {
+	if ascii, err := httpguts.PunycodeHostPort(host); err == nil {
+		return ascii
+	}
+	return host
 }
 
 // CanonicalURI escapes each segment of the decoded path and always ends

@@ -2,8 +2,11 @@ package signer
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -231,3 +234,36 @@ func TestTransportSignsEachAttemptAfresh(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestIDNHostVerifies sends a signed request to a non-ASCII host through
+// net/http, which puts the punycode form on the wire; the server verifies
+// what it received. Signing the Unicode form would fail every request.
+func TestIDNHostVerifies(t *testing.T) {
+	var gotHost string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotHost = r.Host
+		auth, err := ParseAuthorization(r.Header.Get("Authorization"))
+		if err != nil || !Verify(r, auth, "SK", nil) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(srv.Close)
+	base := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
+	}}
+	t.Cleanup(base.CloseIdleConnections)
+	client := &http.Client{Transport: &Transport{Base: base, Auth: AKSK{Credentials: Credentials{AccessKey: "AK", SecretKey: "SK"}}}}
+	resp, err := client.Get("http://bücher.example:8080/v1/p/cloudimages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if gotHost != "xn--bcher-kva.example:8080" {
+		t.Errorf("the server saw Host %q, want the punycode form", gotHost)
+	}
+	if resp.StatusCode != http.StatusNoContent {
+		t.Errorf("status %d: the signature of an IDN host does not verify", resp.StatusCode)
+	}
+}

@@ -1,4 +1,4 @@
-// Command imsbench measures what ims_image_members costs a providerBin plan: it
+// Command imsbench measures what ims_image_members costs a real plan: it
 // builds the provider as released (-trimpath -ldflags "-s -w"), starts the
 // emulator on loopback, and times `terraform plan` (which reads every data
 // source) for several shapes of configuration, next to the same plans with
@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/terraform-ims/terraform-provider-ims/internal/devcli"
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
 
@@ -54,7 +55,7 @@ func main() {
 	}
 }
 
-// wrap runs the providerBin provider as a child with this process's stdio, and
+// wrap runs the real provider binary as a child with this process's stdio, and
 // appends the child's peak RSS (KiB) to the RSS file when it exits. Terraform
 // starts the wrapper as if it were the provider.
 func wrap(providerBin string) int {
@@ -112,7 +113,7 @@ func run(cli string, runs int, only string) error {
 	}
 	defer func() { _ = os.RemoveAll(work) }()
 	plugins := filepath.Join(work, "plugins")
-	providerBin := filepath.Join(work, "providerBin", "terraform-provider-ims")
+	providerBin := filepath.Join(work, "real", "terraform-provider-ims")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", providerBin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -138,12 +139,8 @@ func run(cli string, runs int, only string) error {
 	emu.Start()
 	defer emu.Close()
 
-	host := "registry.terraform.io"
-	if out, _ := exec.Command(cli, "version").Output(); bytes.Contains(out, []byte("OpenTofu")) {
-		host = "registry.opentofu.org"
-	}
 	rc := filepath.Join(work, "cli.tfrc")
-	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", host+"/terraform-ims/ims", plugins), 0o600); err != nil {
+	if err := devcli.WriteConfig(rc, cli, plugins); err != nil {
 		return err
 	}
 
