@@ -27,7 +27,9 @@ MATRIX="terraform terraform-current tofu"
 say() { echo "ensure-cli: $*" >&2; }
 
 # version_of CLI: "1.14.8" from "Terraform v1.14.8" or "OpenTofu v1.12.6".
-version_of() { "$1" version 2>/dev/null | head -n 1 | sed -E 's/^[^0-9]*v?([0-9][^ ]*).*/\1/'; }
+# An empty CLI configuration keeps a warning about the user's own (OpenTofu
+# prints it on stdout) out of the answer.
+version_of() { TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n 1 | sed -E 's/^[^0-9]*v?([0-9][^ ]*).*/\1/'; }
 
 # at_least VERSION MIN: true when VERSION >= MIN (major.minor).
 at_least() {

@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 cli=${1:-terraform}
 shift || true
 bin=$(scripts/ensure-cli.sh "$cli")
-export TF_ACC=1 CHECKPOINT_DISABLE=1 TF_ACC_TERRAFORM_PATH="$bin"
+# The tests use none of the developer's CLI configuration (a missing file
+# named by TF_CLI_CONFIG_FILE makes OpenTofu print a warning where
+# terraform-plugin-testing reads the version).
+export TF_ACC=1 CHECKPOINT_DISABLE=1 TF_ACC_TERRAFORM_PATH="$bin" TF_CLI_CONFIG_FILE=/dev/null
 if "$bin" version 2>/dev/null | head -n 1 | grep -q '^OpenTofu'; then
 	# terraform-plugin-testing registers the provider under this address.
 	export TF_ACC_PROVIDER_NAMESPACE=hashicorp TF_ACC_PROVIDER_HOST=registry.opentofu.org

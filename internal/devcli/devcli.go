@@ -23,7 +23,11 @@ const (
 // IsOpenTofu reports whether the CLI binary is OpenTofu, by asking it for
 // its version (whatever the binary is called).
 func IsOpenTofu(cli string) (bool, error) {
-	out, err := exec.Command(cli, "version").Output() //nolint:gosec // The CLI is the developer's own choice.
+	cmd := exec.Command(cli, "version") //nolint:gosec // The CLI is the developer's own choice.
+	// An empty CLI configuration keeps a warning about the user's own out
+	// of the answer (OpenTofu prints it on stdout).
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull)
+	out, err := cmd.Output()
 	if err != nil {
 		return false, fmt.Errorf("running %s version: %w", cli, err)
 	}

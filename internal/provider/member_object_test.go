@@ -36,7 +36,11 @@ func TestImageMembersDataSource_schemaModelParity(t *testing.T) {
 		t.Errorf("schema attributes %v, model fields %v", schemaNames, model)
 	}
 
-	nested := resp.Schema.Attributes["members"].(schema.ListNestedAttribute).NestedObject.Attributes
+	members, ok := resp.Schema.Attributes["members"].(schema.ListNestedAttribute)
+	if !ok {
+		t.Fatalf("members is a %T, want a list of nested objects", resp.Schema.Attributes["members"])
+	}
+	nested := members.NestedObject.Attributes
 	want := names(nested)
 	var objectType, tfType, value []string
 	for name := range memberObjectType.AttrTypes {

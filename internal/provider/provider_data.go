@@ -100,8 +100,8 @@ func (d *providerData) discoverProject(ctx context.Context, region string) (stri
 		case <-ctx.Done():
 			return "", fmt.Errorf("the time limit ran out while waiting for the look-up of the project of region %s (timeouts): %w", region, ctx.Err())
 		case res := <-ch:
-			if res.Err == nil {
-				return res.Val.(string), nil
+			if id, ok := res.Val.(string); ok && res.Err == nil {
+				return id, nil
 			}
 			// The shared look-up ran under another caller's context; if
 			// that ran out, this caller still has time to try itself.
