@@ -68,6 +68,9 @@ type Server struct {
 	tokens   map[string]string // token -> domain id
 	projects []Project
 	images   map[string][]Member // project id + "/" + image id
+	info     map[string]ImageOptions
+	jobs     map[string]*job
+	failJobs map[string]jobFailure
 	faults   map[string][]FaultKind
 	always   map[string]FaultKind
 	attempts map[string]int
@@ -77,11 +80,15 @@ type Server struct {
 	Now func() time.Time
 	// SlowDelay is how long a FaultSlow answer stalls.
 	SlowDelay time.Duration
+	jobDelay  time.Duration
+
 	// FirstIAMDelay stalls the first IAM project look-up (or until the
 	// client gives up), to test callers that wait for another's look-up.
 	FirstIAMDelay time.Duration
 
 	requests    atomic.Int64
+	writes      atomic.Int64
+	jobPolls    atomic.Int64
 	iamCalls    atomic.Int64
 	connections atomic.Int64
 	reqSeq      atomic.Int64
@@ -94,6 +101,9 @@ func New() *Server {
 		creds:     map[string]Credential{},
 		tokens:    map[string]string{},
 		images:    map[string][]Member{},
+		info:      map[string]ImageOptions{},
+		jobs:      map[string]*job{},
+		failJobs:  map[string]jobFailure{},
 		faults:    map[string][]FaultKind{},
 		always:    map[string]FaultKind{},
 		attempts:  map[string]int{},
@@ -207,16 +217,42 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", reqID)
 	w.Header().Set("Content-Type", "application/json")
 
-	if r.Method != http.MethodGet {
-		writeGatewayError(w, http.StatusMethodNotAllowed, "APIGW.0102", "The method is not allowed", reqID)
-		return
-	}
 	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	isIAM := len(segs) == 2 && segs[0] == "v3" && segs[1] == "projects"
-	isMembers := len(segs) == 5 && segs[0] == "v1" && segs[2] == "cloudimages" && segs[4] == "members"
-	if !isIAM && !isMembers {
+	get := r.Method == http.MethodGet
+	isIAM := get && len(segs) == 2 && segs[0] == "v3" && segs[1] == "projects"
+	isMembers := get && len(segs) == 5 && segs[0] == "v1" && segs[2] == "cloudimages" && segs[4] == "members"
+	isMember := get && len(segs) == 6 && segs[0] == "v1" && segs[2] == "cloudimages" && segs[4] == "members"
+	isJob := get && len(segs) == 4 && segs[0] == "v1" && segs[2] == "jobs"
+	isWrite := !get && len(segs) == 3 && segs[0] == "v1" && segs[1] == "cloudimages" && segs[2] == "members" &&
+		(r.Method == http.MethodPost || r.Method == http.MethodDelete || r.Method == http.MethodPut)
+	if !isIAM && !isMembers && !isMember && !isJob && !isWrite {
 		writeGatewayError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", reqID)
 		return
+	}
+	var body []byte
+	if !get {
+		b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			writeGatewayError(w, http.StatusBadRequest, "APIGW.0103", "Cannot read the request body", reqID)
+			return
+		}
+		body = b
+	}
+	switch {
+	case isWrite:
+		s.writes.Add(1)
+		if s.injectFault(w, r, TargetWrites, reqID) {
+			return
+		}
+	case isJob:
+		s.jobPolls.Add(1)
+		if s.injectFault(w, r, TargetJobs, reqID) {
+			return
+		}
+	case isMember:
+		if s.injectFault(w, r, segs[3], reqID) {
+			return
+		}
 	}
 	if isMembers {
 		s.mu.Lock()
@@ -226,8 +262,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	who, ok := s.authenticate(w, r, reqID)
+	who, ok := s.authenticate(w, r, reqID, body)
 	if !ok {
+		return
+	}
+	switch {
+	case isWrite:
+		s.serveWrite(w, r, who, body, reqID)
+		return
+	case isJob:
+		s.serveJob(w, who, segs[1], segs[3], reqID)
+		return
+	case isMember:
+		s.serveMember(w, who, segs[1], segs[3], segs[5], reqID)
 		return
 	}
 	if isIAM {
@@ -244,7 +291,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveMembers(w, r, who, segs[1], segs[3], reqID)
 }
 
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID string) (authResult, bool) {
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID string, body []byte) (authResult, bool) {
 	deny := func(msg string) (authResult, bool) {
 		writeGatewayError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: "+msg, reqID)
 		return authResult{}, false
@@ -298,7 +345,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID stri
 			return deny("the security token is invalid or not signed")
 		}
 	}
-	if !signer.Verify(r, auth, cred.SecretKey, nil) {
+	if !signer.Verify(r, auth, cred.SecretKey, body) {
 		return deny("verify aksk signature fail")
 	}
 	return authResult{domainID: cred.DomainID}, true

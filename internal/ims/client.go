@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -160,10 +161,13 @@ type call struct {
 	ctx          context.Context
 	method, path string
 	decode       func(io.Reader) error
-	attempts     int
-	logged       int
-	start        time.Time
-	last         string
+	// write marks a request that changes something: it is retried only
+	// when IMS certainly did not act on it (see checkRetry).
+	write    bool
+	attempts int
+	logged   int
+	start    time.Time
+	last     string
 }
 
 func (c *Client) observe(ctx context.Context, cl *call, resp *http.Response, err error) {
@@ -189,7 +193,13 @@ func (c *Client) observe(ctx context.Context, cl *call, resp *http.Response, err
 // retry loop, so that a truncated or garbled success body is retried like a
 // 5xx. Non-2xx answers become *APIError.
 func (c *Client) getJSON(ctx context.Context, u *url.URL, decode func(io.Reader) error) error {
-	cl := &call{c: c, ctx: ctx, method: http.MethodGet, path: u.Path, decode: decode}
+	return c.send(ctx, http.MethodGet, u, nil, decode)
+}
+
+// send sends one request with retries. body, when not nil, is sent as
+// JSON, and makes the request a write (see checkRetry).
+func (c *Client) send(ctx context.Context, method string, u *url.URL, body any, decode func(io.Reader) error) error {
+	cl := &call{c: c, ctx: ctx, method: method, path: u.Path, decode: decode, write: method != http.MethodGet}
 	retrier := &retryablehttp.Client{
 		// Logger stays nil: attempts are reported through OnAttempt, in
 		// the provider's structured log.
@@ -202,11 +212,22 @@ func (c *Client) getJSON(ctx context.Context, u *url.URL, decode func(io.Reader)
 		CheckRetry:     cl.checkRetry,
 		ErrorHandler:   cl.giveUp,
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	var payload any
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("ims: encoding request: %w", err)
+		}
+		payload = b
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), payload)
 	if err != nil {
 		return fmt.Errorf("ims: building request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if c.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
@@ -235,7 +256,11 @@ func (cl *call) started(_ retryablehttp.Logger, _ *http.Request, i int) {
 
 // checkRetry decides whether to try again: API errors and bodies over the
 // cap are final (asking again would get the same answer); transport errors,
-// 429, 5xx and unreadable 2xx bodies are retried.
+// 429, 5xx and unreadable 2xx bodies are retried. A write is retried only
+// where IMS certainly did not act on it, so that repeating it cannot do
+// harm: 429 and 503 (refused before any work) and a connection that could
+// not be opened. A 500, a timeout or a broken connection after sending may
+// have changed something: the caller reads IMS back instead.
 func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -244,6 +269,14 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 	var tooLarge *BodyTooLargeError
 	if errors.As(err, &apiErr) || errors.As(err, &tooLarge) {
 		return false, err
+	}
+	if cl.write {
+		var opErr *net.OpError
+		notSent := (resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable)) ||
+			(err != nil && errors.As(err, &opErr) && opErr.Op == "dial")
+		if !notSent {
+			return false, err
+		}
 	}
 	retry, checkErr := retryablehttp.ErrorPropagatedRetryPolicy(ctx, resp, err)
 	if resp == nil || retry {

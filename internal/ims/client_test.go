@@ -531,3 +531,68 @@ func TestTLSMinimumVersion(t *testing.T) {
 		t.Fatalf("TLS 1.2+ server: %v", err)
 	}
 }
+
+// TestShareWritesAndJobs runs the three writes against the emulator, waits
+// for their jobs, and checks IMS's refusals carry their codes.
+func TestShareWritesAndJobs(t *testing.T) {
+	emu := newEmulator(t, nil)
+	emu.AddProject(emulator.Project{ID: "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a", Region: "cn-north-4", DomainID: "other"})
+	emu.AddProject(emulator.Project{ID: "ffffffffffffffffffffffffffffffff", Region: "cn-north-4", DomainID: "foreign"})
+	emu.SetImage("ffffffffffffffffffffffffffffffff", "00000000-0000-4000-8000-0000000000ff", emulator.ImageOptions{})
+	c := newTestClient(t, 0)
+	ctx := context.Background()
+	add := ShareRequest{Images: []string{testImage}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}}
+	job, err := c.AddImageMembers(ctx, emu.URL(), add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err := c.WaitJob(ctx, emu.URL(), testProject, job); err != nil || j.Status != JobSuccess {
+		t.Fatalf("job %s: %+v, %v", job, j, err)
+	}
+	if m, err := c.GetImageMember(ctx, emu.URL(), testProject, testImage, "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"); err != nil || m.Status != "pending" {
+		t.Fatalf("member after add: %+v, %v", m, err)
+	}
+	if job, err = c.RemoveImageMembers(ctx, emu.URL(), add); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitJob(ctx, emu.URL(), testProject, job); err != nil {
+		t.Fatal(err)
+	}
+	var apiErr *APIError
+	_, err = c.GetImageMember(ctx, emu.URL(), testProject, testImage, "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a")
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		t.Errorf("member after remove: %v, want 404", err)
+	}
+	_, err = c.AddImageMembers(ctx, emu.URL(), ShareRequest{Images: []string{"00000000-0000-4000-8000-0000000000ff"}, Projects: add.Projects})
+	if !errors.As(err, &apiErr) || apiErr.Code != "IMG.0106" {
+		t.Errorf("sharing another tenant's image: %v, want IMG.0106", err)
+	}
+	emu.FailJobs(testImage, "IMG.0135", "busy")
+	job, err = c.AddImageMembers(ctx, emu.URL(), add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobErr *JobError
+	if _, err := c.WaitJob(ctx, emu.URL(), testProject, job); !errors.As(err, &jobErr) || !strings.Contains(err.Error(), "IMG.0135") || !strings.Contains(err.Error(), job) {
+		t.Errorf("failed job: %v, want a *JobError naming IMG.0135 and the job id", err)
+	}
+}
+
+// TestWritesRetriedOnlyWhenSafe: a 503 on a write is retried (IMS did not
+// act), a 500 is not (it may have).
+func TestWritesRetriedOnlyWhenSafe(t *testing.T) {
+	for _, tc := range []struct {
+		status, want int64
+	}{{http.StatusServiceUnavailable, 3}, {http.StatusInternalServerError, 1}, {http.StatusBadGateway, 1}} {
+		var n atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.WriteHeader(int(tc.status))
+		}))
+		_, err := newTestClient(t, 2).AddImageMembers(context.Background(), srv.URL, ShareRequest{Images: []string{"i"}, Projects: []string{"p"}})
+		srv.Close()
+		if err == nil || n.Load() != tc.want {
+			t.Errorf("HTTP %d on a write: %d attempts (err %v), want %d", tc.status, n.Load(), err, tc.want)
+		}
+	}
+}

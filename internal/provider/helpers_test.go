@@ -46,7 +46,11 @@ const (
 	testProject     = "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d"
 	testProjectB    = "1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d0a"
 	testImage       = "370befec-a369-475e-a224-44a45927a8fe"
-	testImageBig    = "b1a9e8e0-5b3c-4f2e-9a0d-2f7c1e6d4b35"
+	// testRecipientDomain is another account, with testRecipientCount
+	// projects in testRegion that images can be shared with.
+	testRecipientDomain = "e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0"
+	testRecipientCount  = 12
+	testImageBig        = "b1a9e8e0-5b3c-4f2e-9a0d-2f7c1e6d4b35"
 )
 
 // testAccount is one emulator per test, serving an account that has a
@@ -60,6 +64,8 @@ type testAccount struct {
 	tempAK    string
 	tempSK    string
 	tempToken string
+	// The recipient account's keys, for the accepter.
+	recipientAK, recipientSK string
 }
 
 func randomSecret(t *testing.T, prefix string) string {
@@ -86,13 +92,15 @@ func startTestAccount(t *testing.T, start func(*emulator.Server)) *testAccount {
 	t.Helper()
 	skipUnlessAcc(t)
 	a := &testAccount{
-		emu:       emulator.New(),
-		accessKey: "AKTEST" + strings.ToUpper(randomSecret(t, "")[:14]),
-		secretKey: randomSecret(t, "sk-"),
-		iamToken:  randomSecret(t, "iamtok-"),
-		tempAK:    "ASTEMP" + strings.ToUpper(randomSecret(t, "")[:14]),
-		tempSK:    randomSecret(t, "tempsk-"),
-		tempToken: randomSecret(t, "sts-"),
+		emu:         emulator.New(),
+		accessKey:   "AKTEST" + strings.ToUpper(randomSecret(t, "")[:14]),
+		secretKey:   randomSecret(t, "sk-"),
+		iamToken:    randomSecret(t, "iamtok-"),
+		tempAK:      "ASTEMP" + strings.ToUpper(randomSecret(t, "")[:14]),
+		tempSK:      randomSecret(t, "tempsk-"),
+		tempToken:   randomSecret(t, "sts-"),
+		recipientAK: "AKRCPT" + strings.ToUpper(randomSecret(t, "")[:14]),
+		recipientSK: randomSecret(t, "rsk-"),
 	}
 	a.register()
 	start(a.emu)
@@ -105,6 +113,10 @@ func (a *testAccount) register() {
 	a.emu.AddCredential(emulator.Credential{AccessKey: a.accessKey, SecretKey: a.secretKey, DomainID: testDomain})
 	a.emu.AddCredential(emulator.Credential{AccessKey: a.tempAK, SecretKey: a.tempSK, SecurityToken: a.tempToken, DomainID: testDomain})
 	a.emu.AddToken(a.iamToken, testDomain)
+	a.emu.AddCredential(emulator.Credential{AccessKey: a.recipientAK, SecretKey: a.recipientSK, DomainID: testRecipientDomain})
+	for i := range testRecipientCount {
+		a.emu.AddProject(emulator.Project{ID: testRecipientProject(i), Region: testRegion, DomainID: testRecipientDomain})
+	}
 	for _, p := range []emulator.Project{
 		{ID: testProject, Region: testRegion},
 		{ID: testProjectB, Region: testOtherRegion},
@@ -127,6 +139,9 @@ func skipUnlessAcc(t *testing.T) {
 	}
 }
 
+// testRecipientProject is the i-th project of the recipient account.
+func testRecipientProject(i int) string { return fmt.Sprintf("%032x", 0x5a5a0000+i) }
+
 // hclArg is one `name = "value"` line of a block.
 func hclArg(name, value string) string { return fmt.Sprintf("%s = %q", name, value) }
 
@@ -143,6 +158,13 @@ func (a *testAccount) providerConfig(extra ...string) string {
 		hclArg("region", testRegion), hclArg("project_id", testProject),
 		hclArg("access_key", a.accessKey), hclArg("secret_key", a.secretKey), hclArg("endpoint", a.emu.URL()),
 	}, extra...)...)
+}
+
+// recipientProviderConfig is the provider of the recipient account's
+// first project.
+func (a *testAccount) recipientProviderConfig() string {
+	return testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", testRecipientProject(0)),
+		hclArg("access_key", a.recipientAK), hclArg("secret_key", a.recipientSK), hclArg("endpoint", a.emu.URL()))
 }
 
 // testAccImageMembersConfig is an ims_image_members data source with the

@@ -3,6 +3,8 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -76,4 +78,32 @@ func memberValue(m *ims.Member) tftypes.Value {
 		}
 	}
 	return tftypes.NewValue(tfMemberType, vals)
+}
+
+// memberResourceAttributes is the nested object's schema for a resource.
+func memberResourceAttributes() map[string]resourceschema.Attribute {
+	out := make(map[string]resourceschema.Attribute, len(memberAttributes))
+	for _, a := range memberAttributes {
+		out[a.name] = resourceschema.StringAttribute{Computed: true, MarkdownDescription: a.description}
+	}
+	return out
+}
+
+// memberList is members as a framework list of member objects, for
+// resources (whose lists are short: IMS shares an image with at most 256).
+func memberList(members []ims.Member) (types.List, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := make([]attr.Value, 0, len(members))
+	for i := range members {
+		vals := make(map[string]attr.Value, len(memberAttributes))
+		for _, a := range memberAttributes {
+			vals[a.name] = types.StringPointerValue(a.value(&members[i]))
+		}
+		obj, d := types.ObjectValue(memberObjectType.AttrTypes, vals)
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	list, d := types.ListValue(memberObjectType, elems)
+	diags.Append(d...)
+	return list, diags
 }

@@ -45,7 +45,9 @@ func (p *imsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 }
 
-func (p *imsProvider) Resources(context.Context) []func() resource.Resource { return nil }
+func (p *imsProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{newImageShareResource, newImageShareAccepterResource}
+}
 
 func (p *imsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newImageMembersDataSource}

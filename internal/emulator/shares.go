@@ -1,0 +1,386 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Fault targets other than an image id, for FailFirst and FailAlways.
+const (
+	// TargetWrites are the three writes on /v1/cloudimages/members.
+	TargetWrites = "writes"
+	// TargetJobs are the job reads, GET /v1/{project_id}/jobs/{job_id}.
+	TargetJobs = "jobs"
+)
+
+// Sharing limits of IMS.
+const (
+	MaxMembers        = 256
+	MaxMembersFullECS = 10
+)
+
+// ImageOptions describe an image beyond its members.
+type ImageOptions struct {
+	Public    bool
+	Encrypted bool
+	// FullECS images may be shared with at most MaxMembersFullECS tenants.
+	FullECS bool
+	// FromCBR full-ECS images need a vault_id when accepted.
+	FromCBR bool
+}
+
+// SetImage stores an image of projectID with no members and its options;
+// SetMembers stores a private image implicitly.
+func (s *Server) SetImage(projectID, imageID string, o ImageOptions) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.images[projectID+"/"+imageID]; !ok {
+		s.images[projectID+"/"+imageID] = []Member{}
+	}
+	s.info[imageID] = o
+}
+
+// Members returns a copy of an image's members.
+func (s *Server) Members(projectID, imageID string) []Member {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.images[projectID+"/"+imageID])
+}
+
+// SetMemberStatus changes one member's status behind the provider's back,
+// as the recipient would in the console.
+func (s *Server) SetMemberStatus(projectID, imageID, memberID, status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ms := s.images[projectID+"/"+imageID]
+	for i := range ms {
+		if ms[i].MemberID == memberID {
+			ms[i].Status = status
+			ms[i].UpdatedAt = s.Now().UTC().Format(time.RFC3339)
+		}
+	}
+}
+
+// DeleteImage removes an image and its members, as deleting it in the
+// console would.
+func (s *Server) DeleteImage(projectID, imageID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.images, projectID+"/"+imageID)
+	delete(s.info, imageID)
+}
+
+// JobDelay is how long a job takes: INIT for its first third, then
+// RUNNING, then SUCCESS (or FAIL). Its change to the members takes effect
+// when it succeeds. Zero finishes jobs at once.
+func (s *Server) SetJobDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.jobDelay = d
+}
+
+// FailJobs makes every later job that touches the image fail with code and
+// reason, changing nothing.
+func (s *Server) FailJobs(imageID, code, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failJobs[imageID] = jobFailure{code: code, reason: reason}
+}
+
+// Writes is the number of write requests received (add, remove, status).
+func (s *Server) Writes() int { return int(s.writes.Load()) }
+
+// JobPolls is the number of job reads received.
+func (s *Server) JobPolls() int { return int(s.jobPolls.Load()) }
+
+type jobFailure struct{ code, reason string }
+
+type job struct {
+	id, project, jobType string
+	begin                time.Time
+	delay                time.Duration
+	failure              *jobFailure
+	images               []string
+}
+
+func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, who authResult, body []byte, reqID string) {
+	var req struct {
+		Images        []string `json:"images"`
+		Projects      []string `json:"projects"`
+		Domains       []string `json:"domains"`
+		Organizations []string `json:"organizations"`
+		ProjectID     string   `json:"project_id"`
+		Status        string   `json:"status"`
+		VaultID       string   `json:"vault_id"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil || len(req.Images) == 0 {
+		writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid request body: images is required")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var apply func()
+	var code, msg string
+	if r.Method == http.MethodPut {
+		apply, code, msg = s.planStatus(who, req.Images, req.ProjectID, req.Status, req.VaultID)
+	} else {
+		if len(req.Projects)+len(req.Domains)+len(req.Organizations) == 0 {
+			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid request body: one of projects, domains and organizations is required")
+			return
+		}
+		apply, code, msg = s.planShare(r, who, r.Method == http.MethodPost, req.Images, req.Projects, req.Domains, req.Organizations)
+	}
+	if code != "" {
+		status := http.StatusBadRequest
+		if code == "IMG.0027" {
+			status = http.StatusNotFound
+		}
+		writeIMSError(w, status, code, msg)
+		return
+	}
+	jobType := map[string]string{http.MethodPost: "batchAddMembers", http.MethodDelete: "batchDeleteMembers", http.MethodPut: "batchUpdateMembers"}[r.Method]
+	j := &job{id: hexID(reqID), project: who.projectFor(s, ""), jobType: jobType, begin: s.Now(), delay: s.jobDelay, images: req.Images}
+	for _, img := range req.Images {
+		if f, ok := s.failJobs[img]; ok {
+			j.failure = &f
+		}
+	}
+	s.jobs[j.id] = j
+	if j.failure == nil {
+		if j.delay <= 0 {
+			apply()
+		} else {
+			time.AfterFunc(j.delay, func() {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				apply()
+			})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"job_id": j.id})
+}
+
+// owner finds the project that owns an image.
+func (s *Server) owner(imageID string) (*Project, []Member) {
+	for i := range s.projects {
+		if ms, ok := s.images[s.projects[i].ID+"/"+imageID]; ok {
+			return &s.projects[i], ms
+		}
+	}
+	return nil, nil
+}
+
+func (s *Server) projectByID(id string) *Project {
+	for i := range s.projects {
+		if s.projects[i].ID == id {
+			return &s.projects[i]
+		}
+	}
+	return nil
+}
+
+// planShare checks an add or remove and returns the change to make when
+// its job succeeds, or an IMS error code and message.
+func (s *Server) planShare(r *http.Request, who authResult, add bool, images, projects, domains, orgs []string) (func(), string, string) {
+	region := hostRegion(r.Host)
+	type edit struct {
+		memberType, id string
+		urn            *string
+	}
+	type change struct {
+		key, image string
+		edits      []edit
+	}
+	var changes []change
+	for _, img := range images {
+		owner, ms := s.owner(img)
+		switch {
+		case owner == nil:
+			return nil, "IMG.0027", "The image " + img + " does not exist"
+		case owner.DomainID != who.domainID:
+			return nil, "IMG.0106", "The image " + img + " belongs to another tenant and cannot be shared"
+		case s.info[img].Public:
+			return nil, "IMG.0089", "The image " + img + " is a public image and cannot be shared"
+		case s.info[img].Encrypted:
+			return nil, "IMG.0098", "The image " + img + " is encrypted and cannot be shared"
+		}
+		if region == "" {
+			region = owner.Region
+		}
+		next := slices.Clone(ms)
+		now := s.Now()
+		c := change{key: owner.ID + "/" + img, image: img}
+		for _, p := range projects {
+			target := s.projectByID(p)
+			switch {
+			case p == owner.ID || (target != nil && target.DomainID == owner.DomainID):
+				return nil, "IMG.0076", "The image cannot be shared with yourself: " + p
+			case add && (target == nil || target.Region != region):
+				return nil, "IMG.0108", "The tenant " + p + " does not exist in region " + region
+			}
+			next = s.editMembers(next, add, img, "project", p, nil, now)
+			c.edits = append(c.edits, edit{"project", p, nil})
+		}
+		for _, d := range domains {
+			if d == owner.DomainID {
+				return nil, "IMG.0076", "The image cannot be shared with your own account: " + d
+			}
+			next = s.editMembers(next, add, img, "domain", d, nil, now)
+			c.edits = append(c.edits, edit{"domain", d, nil})
+		}
+		for _, urn := range orgs {
+			id := urn[strings.LastIndex(urn, "/")+1:]
+			if !strings.HasPrefix(id, "ou-") && !strings.HasPrefix(id, "o-") {
+				return nil, "IMG.0001", "Invalid organization URN " + urn
+			}
+			u := urn
+			next = s.editMembers(next, add, img, "organization", id, &u, now)
+			c.edits = append(c.edits, edit{"organization", id, &u})
+		}
+		limit := MaxMembers
+		if s.info[img].FullECS {
+			limit = MaxMembersFullECS
+		}
+		if add && len(next) > limit {
+			return nil, "IMG.0088", fmt.Sprintf("The image %s would be shared with %d tenants, more than the quota of %d", img, len(next), limit)
+		}
+		changes = append(changes, c)
+	}
+	// The change applies to the members as they are when the job succeeds,
+	// so that changes made meanwhile (by tests, behind the provider's
+	// back) are kept.
+	return func() {
+		for _, c := range changes {
+			ms, ok := s.images[c.key]
+			if !ok {
+				continue
+			}
+			for _, e := range c.edits {
+				ms = s.editMembers(ms, add, c.image, e.memberType, e.id, e.urn, s.Now())
+			}
+			s.images[c.key] = ms
+		}
+	}, "", ""
+}
+
+// editMembers adds (when missing) or removes one member.
+func (s *Server) editMembers(ms []Member, add bool, imageID, memberType, id string, urn *string, now time.Time) []Member {
+	i := slices.IndexFunc(ms, func(m Member) bool { return m.MemberID == id })
+	switch {
+	case add && i < 0:
+		m := NewMember(imageID, memberType, "pending", id, now)
+		m.MemberID, m.URN, m.UpdatedAt = id, urn, m.CreatedAt
+		return append(ms, m)
+	case !add && i >= 0:
+		return slices.Delete(ms, i, i+1)
+	}
+	return ms
+}
+
+// planStatus checks a recipient's accept or reject.
+func (s *Server) planStatus(who authResult, images []string, projectID, status, vaultID string) (func(), string, string) {
+	p := s.projectByID(projectID)
+	switch {
+	case p == nil || p.DomainID != who.domainID:
+		return nil, "IMG.0001", "Invalid project_id " + projectID + ": not a project of the caller"
+	case status != "accepted" && status != "rejected":
+		return nil, "IMG.0001", "Invalid status " + status + ": must be accepted or rejected"
+	}
+	var keys []string
+	for _, img := range images {
+		owner, ms := s.owner(img)
+		if owner == nil || !slices.ContainsFunc(ms, func(m Member) bool { return m.MemberID == projectID }) {
+			return nil, "IMG.0027", "The image " + img + " is not shared with project " + projectID
+		}
+		if status == "accepted" && s.info[img].FromCBR && vaultID == "" {
+			return nil, "IMG.0001", "vault_id is required to accept the full-ECS image " + img + " created from a CBR backup"
+		}
+		keys = append(keys, owner.ID+"/"+img)
+	}
+	return func() {
+		for _, k := range keys {
+			ms := s.images[k]
+			for i := range ms {
+				if ms[i].MemberID == projectID {
+					ms[i].Status = status
+					ms[i].UpdatedAt = s.Now().UTC().Format(time.RFC3339)
+				}
+			}
+		}
+	}, "", ""
+}
+
+// projectFor is a project of the caller, for the job's owner: the one in
+// region when given, else the first.
+func (a authResult) projectFor(s *Server, region string) string {
+	for _, p := range s.projects {
+		if p.DomainID == a.domainID && (region == "" || p.Region == region) {
+			return p.ID
+		}
+	}
+	return ""
+}
+
+func (s *Server) serveJob(w http.ResponseWriter, who authResult, projectID, jobID, reqID string) {
+	s.mu.Lock()
+	j, ok := s.jobs[jobID]
+	p := s.projectByID(projectID)
+	s.mu.Unlock()
+	if p == nil || p.DomainID != who.domainID {
+		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
+		return
+	}
+	if !ok {
+		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The job "+jobID+" does not exist")
+		return
+	}
+	elapsed := s.Now().Sub(j.begin)
+	out := map[string]any{"job_id": j.id, "job_type": j.jobType, "begin_time": j.begin.UTC().Format(time.RFC3339), "entities": map[string]any{}}
+	switch {
+	case elapsed < j.delay/3:
+		out["status"] = "INIT"
+	case elapsed < j.delay:
+		out["status"] = "RUNNING"
+	case j.failure != nil:
+		out["status"] = "FAIL"
+		out["error_code"] = j.failure.code
+		out["fail_reason"] = j.failure.reason
+		out["end_time"] = j.begin.Add(j.delay).UTC().Format(time.RFC3339)
+		results := make([]map[string]string, len(j.images))
+		for i, img := range j.images {
+			results[i] = map[string]string{"image_id": img, "status": "fail", "error_code": j.failure.code}
+		}
+		out["entities"] = map[string]any{"results": results}
+	default:
+		out["status"] = "SUCCESS"
+		out["end_time"] = j.begin.Add(j.delay).UTC().Format(time.RFC3339)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) serveMember(w http.ResponseWriter, who authResult, projectID, imageID, memberID, reqID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.projectByID(projectID)
+	if p == nil || p.DomainID != who.domainID {
+		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
+		return
+	}
+	owner, ms := s.owner(imageID)
+	// The owner may read any member; a recipient only itself.
+	if owner == nil || (owner.ID != projectID && memberID != projectID) {
+		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The image "+imageID+" does not exist or is not shared with project "+projectID)
+		return
+	}
+	for _, m := range ms {
+		if m.MemberID == memberID {
+			writeJSON(w, http.StatusOK, m)
+			return
+		}
+	}
+	writeIMSError(w, http.StatusNotFound, "IMG.0027", "The image "+imageID+" is not shared with "+memberID)
+}

@@ -1,0 +1,227 @@
+package ims
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// MaxShareMembers is the most tenants IMS shares a system or data disk
+// image with (a full-ECS image: 10).
+const MaxShareMembers = 256
+
+// ShareRequest names images and the members to add to or remove from each
+// (POST and DELETE /v1/cloudimages/members). Organizations are URNs.
+type ShareRequest struct {
+	Images        []string `json:"images"`
+	Projects      []string `json:"projects,omitempty"`
+	Domains       []string `json:"domains,omitempty"`
+	Organizations []string `json:"organizations,omitempty"`
+}
+
+// Empty reports whether the request names no member.
+func (r ShareRequest) Empty() bool {
+	return len(r.Projects)+len(r.Domains)+len(r.Organizations) == 0
+}
+
+// StatusRequest is the recipient's acceptance or rejection
+// (PUT /v1/cloudimages/members).
+type StatusRequest struct {
+	Images    []string `json:"images"`
+	ProjectID string   `json:"project_id"`
+	Status    string   `json:"status"`
+	VaultID   string   `json:"vault_id,omitempty"`
+}
+
+// AddImageMembers shares images with members; it returns the job id.
+func (c *Client) AddImageMembers(ctx context.Context, endpoint string, req ShareRequest) (string, error) {
+	return c.startJob(ctx, http.MethodPost, endpoint, req)
+}
+
+// RemoveImageMembers stops sharing images with members; it returns the job id.
+func (c *Client) RemoveImageMembers(ctx context.Context, endpoint string, req ShareRequest) (string, error) {
+	return c.startJob(ctx, http.MethodDelete, endpoint, req)
+}
+
+// UpdateMemberStatus accepts or rejects images shared with the caller's
+// project; it returns the job id.
+func (c *Client) UpdateMemberStatus(ctx context.Context, endpoint string, req StatusRequest) (string, error) {
+	return c.startJob(ctx, http.MethodPut, endpoint, req)
+}
+
+func (c *Client) startJob(ctx context.Context, method, endpoint string, body any) (string, error) {
+	u, err := parseEndpoint(endpoint)
+	if err != nil {
+		return "", err
+	}
+	u = joinPath(u, "v1", "cloudimages", "members")
+	var out struct {
+		JobID string `json:"job_id"`
+	}
+	err = c.send(ctx, method, u, body, func(r io.Reader) error {
+		if err := json.NewDecoder(r).Decode(&out); err != nil {
+			return err
+		}
+		if out.JobID == "" {
+			return errors.New(`no "job_id" in the response`)
+		}
+		return nil
+	})
+	return out.JobID, err
+}
+
+// Job is an asynchronous IMS job (GET /v1/{project_id}/jobs/{job_id}).
+type Job struct {
+	JobID      string          `json:"job_id"`
+	Status     string          `json:"status"`
+	JobType    string          `json:"job_type"`
+	BeginTime  string          `json:"begin_time"`
+	EndTime    string          `json:"end_time"`
+	ErrorCode  string          `json:"error_code"`
+	FailReason string          `json:"fail_reason"`
+	Entities   json.RawMessage `json:"entities,omitempty"`
+}
+
+// Job statuses.
+const (
+	JobInit    = "INIT"
+	JobRunning = "RUNNING"
+	JobSuccess = "SUCCESS"
+	JobFail    = "FAIL"
+)
+
+// GetJob reads a job once.
+func (c *Client) GetJob(ctx context.Context, endpoint, projectID, jobID string) (*Job, error) {
+	if !idPattern.MatchString(projectID) || !idPattern.MatchString(jobID) {
+		return nil, fmt.Errorf("ims: project id %q and job id %q must be plain ids", projectID, jobID)
+	}
+	u, err := parseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	u = joinPath(u, "v1", projectID, "jobs", jobID)
+	var job Job
+	err = c.getJSON(ctx, u, func(r io.Reader) error {
+		if err := json.NewDecoder(r).Decode(&job); err != nil {
+			return err
+		}
+		if job.Status == "" {
+			return errors.New(`no "status" in the job`)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &job, nil
+}
+
+// Job polling bounds: the first wait and the longest.
+const (
+	JobPollMin = 500 * time.Millisecond
+	JobPollMax = 5 * time.Second
+)
+
+// JobError is a job that ended in FAIL.
+type JobError struct {
+	Job *Job
+}
+
+func (e *JobError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "IMS job %s (%s) failed", e.Job.JobID, e.Job.JobType)
+	if e.Job.ErrorCode != "" {
+		fmt.Fprintf(&b, " with error %s", oneLine(e.Job.ErrorCode, 128))
+	}
+	if e.Job.FailReason != "" {
+		fmt.Fprintf(&b, ": %s", oneLine(e.Job.FailReason, 1024))
+	}
+	if len(e.Job.Entities) > 0 && string(e.Job.Entities) != "null" && string(e.Job.Entities) != "{}" {
+		fmt.Fprintf(&b, "; per-image results: %s", oneLine(string(e.Job.Entities), 1024))
+	}
+	return b.String()
+}
+
+// JobTimeoutError is a job still running when the caller's time ran out.
+type JobTimeoutError struct {
+	JobID  string
+	Status string
+	Err    error
+}
+
+func (e *JobTimeoutError) Error() string {
+	return fmt.Sprintf("IMS job %s was still %s when the time limit ran out; it may still complete", e.JobID, e.Status)
+}
+
+func (e *JobTimeoutError) Unwrap() error { return e.Err }
+
+// WaitJob polls a job until it ends, with a backoff from JobPollMin up to
+// JobPollMax (jittered), bounded by ctx. It returns the finished job, a
+// *JobError for FAIL, a *JobTimeoutError when ctx ends first, or the error
+// of reading the job (each read is itself retried as any GET is).
+func (c *Client) WaitJob(ctx context.Context, endpoint, projectID, jobID string) (*Job, error) {
+	wait := JobPollMin
+	status := JobInit
+	for {
+		job, err := c.GetJob(ctx, endpoint, projectID, jobID)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, &JobTimeoutError{JobID: jobID, Status: status, Err: ctx.Err()}
+		case err != nil:
+			return nil, fmt.Errorf("reading IMS job %s: %w", jobID, err)
+		case job.Status == JobSuccess:
+			return job, nil
+		case job.Status == JobFail:
+			if job.JobID == "" {
+				job.JobID = jobID
+			}
+			return job, &JobError{Job: job}
+		}
+		status = job.Status
+		half := wait / 2
+		t := time.NewTimer(half + time.Duration(rand.Int64N(int64(half)+1))) //nolint:gosec // Jitter needs no cryptographic randomness.
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, &JobTimeoutError{JobID: jobID, Status: status, Err: ctx.Err()}
+		case <-t.C:
+		}
+		wait = min(wait*2, JobPollMax)
+	}
+}
+
+// GetImageMember reads one member of an image
+// (GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}). The
+// owner may read any member; a recipient only itself, with its own project
+// as both project_id and member_id.
+func (c *Client) GetImageMember(ctx context.Context, endpoint, projectID, imageID, memberID string) (*Member, error) {
+	base, err := MembersURL(endpoint, projectID, imageID)
+	if err != nil {
+		return nil, err
+	}
+	if !idPattern.MatchString(memberID) {
+		return nil, fmt.Errorf("ims: member id %q must be a plain id", memberID)
+	}
+	u := base.JoinPath(url.PathEscape(memberID))
+	var m Member
+	err = c.getJSON(ctx, u, func(r io.Reader) error {
+		if err := json.NewDecoder(r).Decode(&m); err != nil {
+			return err
+		}
+		if m.MemberID == "" {
+			return errors.New(`no "member_id" in the response`)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}

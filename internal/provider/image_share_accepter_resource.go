@@ -1,0 +1,334 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*imageShareAccepterResource)(nil)
+	_ resource.ResourceWithImportState = (*imageShareAccepterResource)(nil)
+	_ resource.ResourceWithIdentity    = (*imageShareAccepterResource)(nil)
+)
+
+func newImageShareAccepterResource() resource.Resource { return &imageShareAccepterResource{} }
+
+type imageShareAccepterResource struct {
+	data *providerData
+}
+
+// imageShareAccepterModel mirrors the ims_image_share_accepter schema.
+type imageShareAccepterModel struct {
+	ImageID  types.String   `tfsdk:"image_id"`
+	Status   types.String   `tfsdk:"status"`
+	VaultID  types.String   `tfsdk:"vault_id"`
+	Region   types.String   `tfsdk:"region"`
+	ID       types.String   `tfsdk:"id"`
+	MemberID types.String   `tfsdk:"member_id"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// imageShareAccepterIdentity mirrors the identity schema.
+type imageShareAccepterIdentity struct {
+	ImageID  types.String `tfsdk:"image_id"`
+	Region   types.String `tfsdk:"region"`
+	MemberID types.String `tfsdk:"member_id"`
+}
+
+func (r *imageShareAccepterResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_share_accepter"
+}
+
+func (r *imageShareAccepterResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Accepts (or rejects) an image that another project shared with this one: run it with the recipient's " +
+			"credentials. Read uses `GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}` with the recipient's project as " +
+			"both, the one API the IMS reference offers a recipient for its own membership, so a status changed outside Terraform " +
+			"shows in plan, and a share withdrawn by the owner removes the resource from state. Destroying it **rejects** the image " +
+			"(`PUT /v1/cloudimages/members`): the image leaves the recipient's image list, though IMS still lets it create servers.",
+		Attributes: map[string]schema.Attribute{
+			// Required
+			"image_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID of the shared image, a UUID. Changing it replaces the resource.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be an image ID: a UUID such as 370befec-a369-475e-a224-44a45927a8fe")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			// Optional
+			"status": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("accepted"),
+				MarkdownDescription: "`accepted` (default) or `rejected`; changed in place. IMS's third status, `pending`, is not one to ask for.",
+				Validators:          []validator.String{stringvalidator.OneOf("accepted", "rejected")},
+			},
+			"vault_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "ID of a CBR vault, required by IMS to accept a full-ECS image created from a CBR backup. " +
+					"Changing it replaces the resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			// Optional and computed
+			"region": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Region of the image. Default: the provider's region. Changing it replaces the resource.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
+			},
+			// Computed
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Same as `image_id`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"member_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The recipient's project: the member that accepts.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *imageShareAccepterResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"image_id":  identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the shared image."},
+			"region":    identityschema.StringAttribute{OptionalForImport: true, Description: "Region of the image; default: the provider's."},
+			"member_id": identityschema.StringAttribute{OptionalForImport: true, Description: "The recipient's project; default: the provider's."},
+		},
+	}
+}
+
+func (r *imageShareAccepterResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// accepterOp is one operation of the accepter.
+type accepterOp struct {
+	shareOp
+}
+
+// setStatus puts the recipient's status and waits for its job.
+func (op accepterOp) setStatus(ctx context.Context, status, vaultID string) error {
+	jobID, err := op.data.client.UpdateMemberStatus(ctx, op.target.endpoint, ims.StatusRequest{
+		Images: []string{op.imageID}, ProjectID: op.target.projectID, Status: status, VaultID: vaultID,
+	})
+	if err != nil {
+		return err
+	}
+	_, err = op.data.client.WaitJob(ctx, op.target.endpoint, op.target.projectID, jobID)
+	return err
+}
+
+// readBack reads the recipient's membership into a state on top of base.
+func (op accepterOp) readBack(ctx context.Context, base imageShareAccepterModel) (imageShareAccepterModel, error) {
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), resourceReadTimeout)
+		defer cancel()
+	}
+	m, err := op.data.client.GetImageMember(ctx, op.target.endpoint, op.target.projectID, op.imageID, op.target.projectID)
+	if err != nil {
+		return base, err
+	}
+	s := base
+	s.ImageID = types.StringValue(op.imageID)
+	s.ID = types.StringValue(op.imageID)
+	s.Region = types.StringValue(op.target.region)
+	s.MemberID = types.StringValue(m.MemberID)
+	s.Status = types.StringValue(m.Status)
+	if s.Timeouts.IsNull() || s.Timeouts.IsUnknown() {
+		s.Timeouts = timeoutsNull()
+	}
+	return s, nil
+}
+
+func (s imageShareAccepterModel) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := state.Set(ctx, &s)
+	if identity != nil {
+		diags.Append(identity.Set(ctx, imageShareAccepterIdentity{ImageID: s.ImageID, Region: s.Region, MemberID: s.MemberID})...)
+	}
+	return diags
+}
+
+// notShared reports an answer that means the image is not (or no longer)
+// shared with the recipient.
+func notShared(err error) bool {
+	var apiErr *ims.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
+}
+
+// op prepares an operation: the provider ready, the time limit, the target.
+func (r *imageShareAccepterResource) op(ctx context.Context, m imageShareAccepterModel, action string, timeout time.Duration) (context.Context, context.CancelFunc, accepterOp, diag.Diagnostics) {
+	diags := r.data.ready()
+	if diags.HasError() {
+		return ctx, func() {}, accepterOp{}, diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx = withLogging(ctx, r.data.secrets)
+	tgt, d := r.data.targetFor(ctx, r.data.regionOr(m.Region))
+	diags.Append(d...)
+	return ctx, cancel, accepterOp{shareOp{data: r.data, target: tgt, imageID: m.ImageID.ValueString(), action: action, timeout: timeout}}, diags
+}
+
+func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
+	var plan imageShareAccepterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel, op, diags := r.op(ctx, plan, "create", timeout)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	writeErr := op.setStatus(ctx, plan.Status.ValueString(), plan.VaultID.ValueString())
+	state, readErr := op.readBack(ctx, plan)
+	switch {
+	case writeErr != nil && notShared(writeErr):
+		resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image not shared with this project",
+			fmt.Sprintf("%s\n\nImage %s is not shared with project %s in region %s. Ask the image's owner to share it (ims_image_share), "+
+				"and run this resource with the recipient's credentials.", writeErr.Error(), op.imageID, op.target.projectID, op.target.region))
+	case writeErr != nil:
+		resp.Diagnostics.Append(op.failure(writeErr))
+		if readErr == nil && state.Status.ValueString() == plan.Status.ValueString() {
+			resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+		}
+	case readErr != nil:
+		resp.Diagnostics.Append(op.failure(readErr))
+	default:
+		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+	}
+}
+
+func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
+	var prior imageShareAccepterModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, op, diags := r.op(ctx, prior, "read", resourceReadTimeout)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state, err := op.readBack(ctx, prior)
+	if notShared(err) {
+		// Set the identity first: CLIs without identity support fail with
+		// "Missing Resource Identity After Read" otherwise.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareAccepterIdentity{
+			ImageID: prior.ImageID, Region: types.StringValue(op.target.region), MemberID: types.StringValue(op.target.projectID),
+		})...)
+		resp.Diagnostics.AddWarning("Image no longer shared with this project",
+			fmt.Sprintf("Image %s is no longer shared with project %s (the owner withdrew it, or deleted the image), so "+
+				"ims_image_share_accepter is removed from state.", op.imageID, op.target.projectID))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+}
+
+func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
+	var plan imageShareAccepterModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel, op, diags := r.op(ctx, plan, "update", timeout)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	writeErr := op.setStatus(ctx, plan.Status.ValueString(), plan.VaultID.ValueString())
+	state, readErr := op.readBack(ctx, plan)
+	if readErr == nil {
+		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+	}
+	switch {
+	case writeErr != nil:
+		resp.Diagnostics.Append(op.failure(writeErr))
+	case readErr != nil:
+		resp.Diagnostics.Append(op.failure(readErr))
+	}
+}
+
+// Delete rejects the image, so that it leaves the recipient's image list;
+// an image no longer shared counts as done.
+func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
+	var prior imageShareAccepterModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := prior.Timeouts.Delete(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel, op, diags := r.op(ctx, prior, "delete", timeout)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := op.setStatus(ctx, "rejected", ""); err != nil && !notShared(err) {
+		resp.Diagnostics.Append(op.failure(err))
+	}
+}
+
+func (r *imageShareAccepterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != "" {
+		if !uuidPattern.MatchString(req.ID) {
+			resp.Diagnostics.AddError("Invalid import ID",
+				fmt.Sprintf("%q is not an image ID. Import ims_image_share_accepter by the ID of the shared image, a UUID.", redact(req.ID, nil)))
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
+		return
+	}
+	var id imageShareAccepterIdentity
+	resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), id.ImageID)...)
+	if !id.Region.IsNull() && id.Region.ValueString() != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), id.Region)...)
+	}
+}
