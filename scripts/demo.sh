@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 echo "==> building the provider, the emulator and the dev-override helper"
 go build -o "$work/plugins/terraform-provider-ims" .
-go build -o "$work/bin/" ./internal/cmd/ims-emulator ./internal/cmd/devcli
+go build -o "$work/bin/" ./cmd/ims-emulator ./internal/cmd/devcli
 
 echo "==> starting the IMS emulator on loopback"
 "$work/bin/ims-emulator" -env-file "$work/env" &
@@ -36,13 +36,18 @@ for _ in $(seq 100); do [ -f "$work/env" ] && break; sleep 0.1; done
 "$work/bin/devcli" -cli "$TF" -plugins "$work/plugins" -out "$work/cli.tfrc"
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-# hide_override_warning drops the CLI's warning box about dev_overrides
-# (expected here: the provider is the one just built) from its output.
+# hide_override_warning drops the CLI's warning about dev_overrides
+# (expected here: the provider is the one just built) from its output, with
+# or without the box drawing of a terminal.
 hide_override_warning() {
 	awk '
-		/^╷/ { box = $0 "\n"; inbox = 1; next }
-		inbox { box = box $0 "\n"; if (/^╵/) { if (box !~ /development overrides/) printf "%s", box; inbox = 0 }; next }
-		{ print }
+		skip { if (/releases\.$/) { skip = 0; dropblank = 1 }; next }
+		/Warning: Provider development overrides are in effect/ { skip = 1; held = ""; next }
+		dropblank && /^[[:space:]╵]*$/ { next }
+		{ dropblank = 0 }
+		/^[[:space:]╷]*$/ { if (held != "") print held; held = $0; next }
+		{ if (held != "") { print held; held = "" }; print }
+		END { if (held != "") print held }
 	'
 }
 

@@ -25,6 +25,19 @@ const (
 	DemoGoldenImageID = "5f0b4bd2-8a47-4c11-9b1e-6a0d3e2c7f90"
 	// DemoBaseImageID is shared widely: 1,500 members over two pages.
 	DemoBaseImageID = "9c4e2a71-3d5b-4f86-a0c2-e17b58d9f634"
+	// DemoShareImageID is shared with no one yet: the ims_image_share
+	// example shares it.
+	DemoShareImageID = "d7c3b1a2-6e5f-4a8b-9c0d-1e2f3a4b5c6d"
+	// DemoOfferedImageID is shared, pending, with the recipient's project:
+	// the ims_image_share_accepter example accepts it.
+	DemoOfferedImageID = "e8d4c2b3-7f60-4b9c-8d1e-2f3a4b5c6d7e"
+
+	// The recipient: another account, owner of DemoAllowedProjects[0].
+	DemoRecipientDomainID  = "1a2b3c4d5e6f4a7b8c9d0e1f2a3b4c5d"
+	DemoRecipientAccessKey = "DEMORECIPIENTKEY0000"
+	DemoRecipientSecretKey = "demo-recipient-secret-key"
+	// DemoPartnerDomainID is a third account, owner of DemoAllowedProjects[1].
+	DemoPartnerDomainID = "2b3c4d5e6f4a7b8c9d0e1f2a3b4c5d6e"
 )
 
 // DemoAllowedProjects are the projects the golden image may be shared with.
@@ -58,4 +71,12 @@ func (s *Server) LoadDemo() {
 	}
 	s.SetMembers(DemoProjectID, DemoGoldenImageID, golden)
 	s.SetMembers(DemoProjectID, DemoBaseImageID, GenerateMembers(DemoBaseImageID, 1500))
+
+	s.AddCredential(Credential{AccessKey: DemoRecipientAccessKey, SecretKey: DemoRecipientSecretKey, DomainID: DemoRecipientDomainID})
+	s.AddProject(Project{ID: DemoAllowedProjects[0], Region: DemoRegion, DomainID: DemoRecipientDomainID})
+	s.AddProject(Project{ID: DemoAllowedProjects[1], Region: DemoRegion, DomainID: DemoPartnerDomainID})
+	s.SetImage(DemoProjectID, DemoShareImageID, ImageOptions{})
+	offered := NewMember(DemoOfferedImageID, "project", "pending", "offered", at)
+	offered.MemberID = DemoAllowedProjects[0]
+	s.SetMembers(DemoProjectID, DemoOfferedImageID, []Member{offered})
 }

@@ -65,6 +65,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	creds    map[string]Credential
+	keyOrder []string
 	tokens   map[string]string // token -> domain id
 	projects []Project
 	images   map[string][]Member // project id + "/" + image id
@@ -160,7 +161,51 @@ func (s *Server) Close() { s.srv.Close() }
 func (s *Server) AddCredential(c Credential) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.creds[c.AccessKey]; !ok {
+		s.keyOrder = append(s.keyOrder, c.AccessKey)
+	}
 	s.creds[c.AccessKey] = c
+}
+
+// Account describes one account the emulator serves, for its start-up
+// message.
+type Account struct {
+	DomainID   string
+	Projects   []string
+	Regions    []string
+	AccessKeys []string
+}
+
+// Accounts lists the accounts with projects, in the order their first
+// project was added, each with its keys in the order they were added.
+func (s *Server) Accounts() []Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Account
+	index := map[string]int{}
+	for _, p := range s.projects {
+		i, ok := index[p.DomainID]
+		if !ok {
+			i = len(out)
+			index[p.DomainID] = i
+			out = append(out, Account{DomainID: p.DomainID})
+		}
+		out[i].Projects = append(out[i].Projects, p.ID)
+		out[i].Regions = append(out[i].Regions, p.Region)
+	}
+	for _, ak := range s.keyOrder {
+		if i, ok := index[s.creds[ak].DomainID]; ok {
+			out[i].AccessKeys = append(out[i].AccessKeys, ak)
+		}
+	}
+	return out
+}
+
+// SecretKey is the secret of an access key the emulator knows.
+func (s *Server) SecretKey(accessKey string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.creds[accessKey].SecretKey
 }
 
 // AddToken registers an IAM token for a domain.

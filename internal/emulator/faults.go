@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -59,6 +60,16 @@ func (k FaultKind) String() string {
 		return "hostile-message"
 	}
 	return "fault(" + strconv.Itoa(int(k)) + ")"
+}
+
+// ParseFault is the kind named by String.
+func ParseFault(name string) (FaultKind, bool) {
+	for _, k := range append(slices.Clone(AllFaults), FaultEcho, FaultHostileMessage) {
+		if k.String() == name {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // FailFirst makes the first len(kinds) attempts of every members request of

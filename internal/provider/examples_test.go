@@ -60,6 +60,8 @@ func TestAccExamples(t *testing.T) {
 		},
 		// Applied by applyWithCLI: see there.
 		"for-each": nil,
+		// Its own terraform test runs, by testModuleWithCLI.
+		"module-test": nil,
 		"filters": {
 			statecheck.ExpectKnownOutputValue("pending_account_ids", idsCheck(pendingAccounts)),
 			statecheck.ExpectKnownOutputValue("accepted_organization_urns", knownvalue.ListSizeExact(acceptedOrgs)),
@@ -67,12 +69,24 @@ func TestAccExamples(t *testing.T) {
 		"authentication/access-keys":           {statecheck.ExpectKnownOutputValue("member_ids", demoIDs)},
 		"authentication/temporary-credentials": {statecheck.ExpectKnownOutputValue("member_ids", demoIDs)},
 		"authentication/iam-token":             {statecheck.ExpectKnownOutputValue("member_ids", demoIDs)},
+		"resources/ims_image_share": {
+			statecheck.ExpectKnownOutputValue("shared_with", knownvalue.MapExact(map[string]knownvalue.Check{
+				emulator.DemoAllowedProjects[0]: knownvalue.StringExact("pending"),
+				emulator.DemoAllowedProjects[1]: knownvalue.StringExact("pending"),
+				emulator.DemoPartnerDomainID:    knownvalue.StringExact("pending"),
+			})),
+		},
+		"resources/ims_image_share_accepter": {
+			statecheck.ExpectKnownOutputValue("accepted_as", knownvalue.StringExact(emulator.DemoAllowedProjects[0])),
+			statecheck.ExpectKnownValue("ims_image_share_accepter.offered", tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+		},
 	}
 	vars := map[string]map[string]string{
 		"authentication/access-keys": {"TF_VAR_access_key": emulator.DemoAccessKey, "TF_VAR_secret_key": emulator.DemoSecretKey},
 		"authentication/temporary-credentials": {"TF_VAR_access_key": emulator.DemoTempAccessKey, "TF_VAR_secret_key": emulator.DemoTempSecretKey,
 			"TF_VAR_security_token": emulator.DemoSecurityToken},
-		"authentication/iam-token": {"TF_VAR_iam_token": emulator.DemoIAMToken},
+		"authentication/iam-token":           {"TF_VAR_iam_token": emulator.DemoIAMToken},
+		"resources/ims_image_share_accepter": {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
 	}
 
 	dirs := map[string]string{}
@@ -125,6 +139,8 @@ func TestAccExamples(t *testing.T) {
 				t.Setenv("HW_SECRET_KEY", emulator.DemoSecretKey)
 			}
 			switch name {
+			case "module-test":
+				testModuleWithCLI(t, filepath.Join(root, name))
 			case "for-each":
 				// terraform-plugin-testing cannot read back state with
 				// string for_each keys ("for_each is not supported" in its
@@ -147,7 +163,7 @@ func TestAccExamples(t *testing.T) {
 					}},
 				})
 			}
-			if name != "provider" && emu.Requests() == 0 {
+			if name != "provider" && name != "module-test" && emu.Requests() == 0 {
 				t.Error("the example made no request to the emulator")
 			}
 		})
@@ -159,17 +175,21 @@ func TestAccExamples(t *testing.T) {
 var requiredProvider = regexp.MustCompile(`(?s)required_providers\s*\{\s*ims\s*=\s*\{\s*source\s*=\s*"` +
 	regexp.QuoteMeta(devcli.Source) + `"\s*version\s*=\s*"[^"]+"`)
 
-// applyWithCLI builds the provider, applies config with the CLI of the test
-// run (TF_ACC_TERRAFORM_PATH) through a dev override, and returns the
-// outputs' values as JSON.
-func applyWithCLI(t *testing.T, config string) map[string]json.RawMessage {
+// cliWorkspace is a folder where the CLI of the test run
+// (TF_ACC_TERRAFORM_PATH) runs with the provider binary built from this
+// tree, through a dev override, as make demo does: for what
+// terraform-plugin-testing cannot drive.
+type cliWorkspace struct {
+	t          *testing.T
+	cli, dir   string
+	configFile string
+}
+
+func newCLIWorkspace(t *testing.T) *cliWorkspace {
 	t.Helper()
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if cli == "" {
-		var err error
-		if cli, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no CLI: set TF_ACC_TERRAFORM_PATH (make test does)")
-		}
+		t.Fatal("no CLI: set TF_ACC_TERRAFORM_PATH (make testacc does)")
 	}
 	dir := t.TempDir()
 	plugins := filepath.Join(dir, "plugins")
@@ -177,31 +197,51 @@ func applyWithCLI(t *testing.T, config string) map[string]json.RawMessage {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	work := filepath.Join(dir, "config")
-	if err := os.MkdirAll(work, 0o755); err != nil {
+	w := &cliWorkspace{t: t, cli: cli, dir: filepath.Join(dir, "config"), configFile: filepath.Join(dir, "cli.tfrc")}
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := devcli.WriteConfig(filepath.Join(dir, "cli.tfrc"), cli, plugins); err != nil {
+	if err := devcli.WriteConfig(w.configFile, cli, plugins); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
+	return w
+}
+
+// write puts a file into the workspace.
+func (w *cliWorkspace) write(name string, content []byte) {
+	w.t.Helper()
+	path := filepath.Join(w.dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		w.t.Fatal(err)
 	}
-	run := func(args ...string) []byte {
-		cmd := exec.Command(cli, append([]string{"-chdir=" + work}, args...)...)
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("%s %v: %v\n%s%s", filepath.Base(cli), args, err, stdout.String(), stderr.String())
-		}
-		return stdout.Bytes()
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		w.t.Fatal(err)
 	}
-	run("apply", "-auto-approve", "-input=false", "-no-color")
+}
+
+// run runs the CLI in the workspace and returns its standard output.
+func (w *cliWorkspace) run(args ...string) []byte {
+	w.t.Helper()
+	cmd := exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		w.t.Fatalf("%s %v: %v\n%s%s", filepath.Base(w.cli), args, err, stdout.String(), stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// applyWithCLI applies config and returns the outputs' values as JSON.
+func applyWithCLI(t *testing.T, config string) map[string]json.RawMessage {
+	t.Helper()
+	w := newCLIWorkspace(t)
+	w.write("main.tf", []byte(config))
+	w.run("apply", "-auto-approve", "-input=false", "-no-color")
 	var outputs map[string]struct {
 		Value json.RawMessage `json:"value"`
 	}
-	if err := json.Unmarshal(run("output", "-json"), &outputs); err != nil {
+	if err := json.Unmarshal(w.run("output", "-json"), &outputs); err != nil {
 		t.Fatal(err)
 	}
 	values := map[string]json.RawMessage{}
@@ -209,4 +249,54 @@ func applyWithCLI(t *testing.T, config string) map[string]json.RawMessage {
 		values[k] = v.Value
 	}
 	return values
+}
+
+// testModuleWithCLI runs the module's own `terraform test` (or `tofu
+// test`), from the example folder as it is, against an emulator loaded
+// with the folder's world.json, as the README tells module authors to.
+func testModuleWithCLI(t *testing.T, folder string) {
+	t.Helper()
+	w := newCLIWorkspace(t)
+	version, _ := exec.Command(w.cli, "version").Output()
+	if strings.HasPrefix(string(version), "Terraform v1.5.") {
+		t.Skip("terraform test needs Terraform >= 1.6")
+	}
+	err := filepath.WalkDir(folder, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(folder, path)
+		w.write(rel, b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu := emulator.New()
+	world, err := os.Open(filepath.Join(folder, "world.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = world.Close() }()
+	if err := emu.LoadFixtures(world); err != nil {
+		t.Fatal(err)
+	}
+	emu.Start()
+	t.Cleanup(emu.Close)
+	account := emu.Accounts()[0]
+	t.Setenv("HW_IMS_ENDPOINT", emu.URL())
+	t.Setenv("HW_AUTH_URL", emu.IAMURL())
+	t.Setenv("HW_ACCESS_KEY", account.AccessKeys[0])
+	t.Setenv("HW_SECRET_KEY", emu.SecretKey(account.AccessKeys[0]))
+	out := w.run("test", "-no-color")
+	if !strings.Contains(string(out), "1 passed, 0 failed") {
+		t.Errorf("the module's test did not pass:\n%s", out)
+	}
+	if emu.Writes() == 0 {
+		t.Error("the module's test wrote nothing to the emulator")
+	}
 }

@@ -199,6 +199,81 @@ func run(cli string, runs int, only string) error {
 		fmt.Fprintf(os.Stderr, "imsbench: %-36s median %6.0f ms\n", sc.name, ms(res.median))
 	}
 	printTable(cli, runs, results)
+	if only == "" || strings.Contains("apply", only) {
+		return benchApply(cli, rc, providerBin, work, emu, runs)
+	}
+	return nil
+}
+
+// Sharing benchmark: one apply that shares shareImages images with
+// shareMembers projects each, with jobs that take shareJobDelay as real
+// IMS jobs take seconds.
+const (
+	shareImages   = 20
+	shareMembers  = 5
+	shareJobDelay = 2 * time.Second
+)
+
+// benchApply times `terraform apply` of shareImages ims_image_share
+// resources, and counts requests, writes and job polls per image; each run
+// is destroyed before the next.
+func benchApply(cli, rc, providerBin, work string, emu *emulator.Server, runs int) error {
+	var projects []string
+	for i := range shareMembers {
+		p := fmt.Sprintf("%032x", 0x5a5a0000+i)
+		emu.AddProject(emulator.Project{ID: p, Region: region, DomainID: "e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0"})
+		projects = append(projects, fmt.Sprintf("%q", p))
+	}
+	emu.SetJobDelay(shareJobDelay)
+	var b strings.Builder
+	b.WriteString(config(scenario{}, emu.URL(), emu.IAMURL()))
+	for i := range shareImages {
+		id := imageID(50000 + i)
+		emu.SetImage(project, id, emulator.ImageOptions{})
+		fmt.Fprintf(&b, "resource \"ims_image_share\" \"s%d\" {\n  image_id = %q\n  projects = [%s]\n}\n", i, id, strings.Join(projects, ", "))
+	}
+	dir := filepath.Join(work, "apply")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o600); err != nil {
+		return err
+	}
+	runCLI := func(rssFile string, args ...string) error {
+		cmd := exec.Command(cli, append([]string{"-chdir=" + dir}, args...)...)
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+			envWrap+"="+providerBin, envRSSFile+"="+rssFile)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%v: %v\n%s", args, err, out.String())
+		}
+		return nil
+	}
+	var times []time.Duration
+	var requests, writes, polls, conns, peak int
+	for r := range runs {
+		rssFile := filepath.Join(dir, fmt.Sprintf("rss-%d", r))
+		req0, w0, p0, c0 := emu.Requests(), emu.Writes(), emu.JobPolls(), emu.Connections()
+		start := time.Now()
+		if err := runCLI(rssFile, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
+			return err
+		}
+		times = append(times, time.Since(start))
+		requests, writes, polls, conns = emu.Requests()-req0, emu.Writes()-w0, emu.JobPolls()-p0, emu.Connections()-c0
+		rss, _ := maxRSS(rssFile)
+		peak = max(peak, rss)
+		if err := runCLI(filepath.Join(dir, "rss-destroy"), "destroy", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
+			return err
+		}
+	}
+	slices.Sort(times)
+	fmt.Printf("\nSharing: `apply` of %d `ims_image_share` × %d projects, jobs of %s each; median of %d applies (each destroyed before the next).\n\n",
+		shareImages, shareMembers, shareJobDelay, runs)
+	fmt.Println("| scenario | wall (median) | requests | per image | writes per image | job polls per image | TCP connections | provider peak RSS |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Printf("| apply: %d images × %d members | %.0f ms | %d | %.1f | %.1f | %.1f | %d | %.1f MiB |\n", shareImages, shareMembers,
+		ms(times[len(times)/2]), requests, float64(requests)/shareImages, float64(writes)/shareImages, float64(polls)/shareImages, conns, float64(peak)/1024)
 	return nil
 }
 

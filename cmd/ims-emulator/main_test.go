@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
+	"github.com/terraform-ims/terraform-provider-ims/internal/signer"
+)
+
+const fixtures = `{
+  "accounts": [
+    {"domain_id": "d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1",
+     "keys": [{"access_key": "MODULEAK", "secret_key": "module-sk"}],
+     "projects": [{"id": "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d", "region": "eu-west-101"}]},
+    {"domain_id": "d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2",
+     "keys": [{"access_key": "PARTNERAK", "secret_key": "partner-sk"}],
+     "projects": [{"id": "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a", "region": "eu-west-101"}]}
+  ],
+  "images": [
+    {"id": "370befec-a369-475e-a224-44a45927a8fe", "owner_project": "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d",
+     "members": [{"member_id": "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a", "member_type": "project", "status": "accepted"}]}
+  ]
+}`
+
+func TestRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "[::]:0", "10.1.2.3:8080", ":8080"} {
+		err := run([]string{"-addr", addr}, &bytes.Buffer{}, func() { t.Fatal("started on " + addr) })
+		if err == nil || !strings.Contains(err.Error(), "not a loopback address") {
+			t.Errorf("-addr %s: %v, want a refusal", addr, err)
+		}
+	}
+}
+
+func TestServesFixtures(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "world.json")
+	if err := os.WriteFile(path, []byte(fixtures), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	envFile := filepath.Join(t.TempDir(), "env")
+	var out bytes.Buffer
+	err := run([]string{"-fixtures", path, "-env-file", envFile, "-job-delay", "600ms", "-fail-writes", "503"}, &out, func() {
+		printed := out.String()
+		for _, want := range []string{"serving " + path, "HW_IMS_ENDPOINT=http://127.0.0.1:", "account d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1",
+			"access keys MODULEAK", "account d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2"} {
+			if !strings.Contains(printed, want) {
+				t.Errorf("the start-up message lacks %q:\n%s", want, printed)
+			}
+		}
+		if strings.Contains(printed, "module-sk") {
+			t.Error("the start-up message prints a secret key")
+		}
+		env, err := os.ReadFile(envFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(env), "HW_REGION_NAME=eu-west-101") || !strings.Contains(string(env), "HW_ACCESS_KEY=MODULEAK") {
+			t.Errorf("env file:\n%s", env)
+		}
+		endpoint := regexp.MustCompile(`HW_IMS_ENDPOINT=(\S+)`).FindStringSubmatch(printed)[1]
+		hc, err := ims.NewHTTPClient(ims.TransportOptions{Auth: signer.AKSK{Credentials: signer.Credentials{AccessKey: "MODULEAK", SecretKey: "module-sk"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := ims.New(ims.Config{HTTPClient: hc, MaxRetries: 2, RetryWaitMin: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		list, err := c.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: endpoint, ProjectID: "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d", ImageID: "370befec-a369-475e-a224-44a45927a8fe"})
+		if err != nil || len(list.Members) != 1 || list.Members[0].Status != "accepted" {
+			t.Fatalf("members of the fixture image: %+v, %v", list, err)
+		}
+		// The first write answers 503 (-fail-writes) and is retried; its
+		// job takes -job-delay.
+		job, err := c.RemoveImageMembers(ctx, endpoint, ims.ShareRequest{Images: []string{"370befec-a369-475e-a224-44a45927a8fe"}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if j, err := c.WaitJob(ctx, endpoint, "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d", job); err != nil || j.Status != ims.JobSuccess {
+			t.Fatalf("job: %+v, %v", j, err)
+		}
+		if time.Since(start) < 300*time.Millisecond {
+			t.Error("the job finished before -job-delay")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRejectsBadFixtures(t *testing.T) {
+	for name, body := range map[string]string{
+		"unknown owner": `{"accounts":[{"domain_id":"d","keys":[],"projects":[{"id":"p","region":"r"}]}],"images":[{"id":"i","owner_project":"q"}]}`,
+		"unknown field": `{"accounts":[],"imagez":[]}`,
+		"bad status":    `{"accounts":[{"domain_id":"d","projects":[{"id":"p","region":"r"}]}],"images":[{"id":"i","owner_project":"p","members":[{"member_id":"m","member_type":"project","status":"approved"}]}]}`,
+		"no projects":   `{"accounts":[{"domain_id":"d"}]}`,
+		"not json":      `accounts:`,
+	} {
+		path := filepath.Join(t.TempDir(), "world.json")
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := run([]string{"-fixtures", path}, &bytes.Buffer{}, func() { t.Errorf("%s: started", name) }); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"time"
+)
+
+// FixtureFile is what `ims-emulator -fixtures FILE` loads: the accounts
+// (credentials and projects) and the images (owner, options, members) of a
+// world to test a module against.
+type FixtureFile struct {
+	Accounts []FixtureAccount `json:"accounts"`
+	Images   []FixtureImage   `json:"images"`
+}
+
+// FixtureAccount is one account: a domain, its access keys and projects.
+type FixtureAccount struct {
+	DomainID string           `json:"domain_id"`
+	Keys     []FixtureKey     `json:"keys"`
+	Tokens   []string         `json:"iam_tokens,omitempty"`
+	Projects []FixtureProject `json:"projects"`
+}
+
+// FixtureKey is an access key pair; a security token makes it temporary.
+type FixtureKey struct {
+	AccessKey     string `json:"access_key"`
+	SecretKey     string `json:"secret_key"`
+	SecurityToken string `json:"security_token,omitempty"`
+}
+
+// FixtureProject is a project of an account in a region.
+type FixtureProject struct {
+	ID     string `json:"id"`
+	Region string `json:"region"`
+}
+
+// FixtureImage is an image, its owner and its members.
+type FixtureImage struct {
+	ID           string          `json:"id"`
+	OwnerProject string          `json:"owner_project"`
+	Public       bool            `json:"public,omitempty"`
+	Encrypted    bool            `json:"encrypted,omitempty"`
+	FullECS      bool            `json:"full_ecs,omitempty"`
+	FromCBR      bool            `json:"from_cbr,omitempty"`
+	Members      []FixtureMember `json:"members,omitempty"`
+}
+
+// FixtureMember is one member of an image.
+type FixtureMember struct {
+	MemberID   string `json:"member_id"`
+	MemberType string `json:"member_type"`
+	Status     string `json:"status"`
+	URN        string `json:"urn,omitempty"`
+}
+
+// LoadFixtures reads a fixture file and adds its world; it checks what the
+// emulator relies on (known owners, member types and statuses).
+func (s *Server) LoadFixtures(r io.Reader) error {
+	var f FixtureFile
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return fmt.Errorf("fixtures: %w", err)
+	}
+	projects := map[string]bool{}
+	for i, a := range f.Accounts {
+		if a.DomainID == "" || len(a.Projects) == 0 {
+			return fmt.Errorf("fixtures: account %d needs a domain_id and at least one project", i)
+		}
+		for _, k := range a.Keys {
+			if k.AccessKey == "" || k.SecretKey == "" {
+				return fmt.Errorf("fixtures: account %s has a key without access_key or secret_key", a.DomainID)
+			}
+			s.AddCredential(Credential{AccessKey: k.AccessKey, SecretKey: k.SecretKey, SecurityToken: k.SecurityToken, DomainID: a.DomainID})
+		}
+		for _, t := range a.Tokens {
+			s.AddToken(t, a.DomainID)
+		}
+		for _, p := range a.Projects {
+			if p.ID == "" || p.Region == "" {
+				return fmt.Errorf("fixtures: account %s has a project without id or region", a.DomainID)
+			}
+			s.AddProject(Project{ID: p.ID, Region: p.Region, DomainID: a.DomainID})
+			projects[p.ID] = true
+		}
+	}
+	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, img := range f.Images {
+		if !projects[img.OwnerProject] {
+			return fmt.Errorf("fixtures: image %s: owner_project %q is not a project of any account", img.ID, img.OwnerProject)
+		}
+		s.SetImage(img.OwnerProject, img.ID, ImageOptions{Public: img.Public, Encrypted: img.Encrypted, FullECS: img.FullECS, FromCBR: img.FromCBR})
+		members := make([]Member, 0, len(img.Members))
+		for _, fm := range img.Members {
+			if !slices.Contains(MemberTypes, fm.MemberType) || !slices.Contains(Statuses, fm.Status) {
+				return fmt.Errorf("fixtures: image %s: member %s needs member_type in %v and status in %v", img.ID, fm.MemberID, MemberTypes, Statuses)
+			}
+			m := NewMember(img.ID, fm.MemberType, fm.Status, fm.MemberID, at)
+			m.MemberID = fm.MemberID
+			m.URN = nil
+			if fm.URN != "" {
+				urn := fm.URN
+				m.URN = &urn
+			}
+			members = append(members, m)
+		}
+		s.SetMembers(img.OwnerProject, img.ID, members)
+	}
+	return nil
+}
+
+// CheckLoopback refuses a listen address that is not on loopback: the
+// emulator accepts published demo keys and must not be reachable from
+// other machines.
+func CheckLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("-addr %q is not a loopback address: the emulator listens only on 127.0.0.0/8 or [::1]", addr)
+	}
+	return nil
+}
