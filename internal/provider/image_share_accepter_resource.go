@@ -182,17 +182,10 @@ func notShared(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }
 
-// op prepares an operation: the provider ready, the time limit, the target.
+// op prepares an operation of the accepter.
 func (r *imageShareAccepterResource) op(ctx context.Context, m imageShareAccepterModel, action string, timeout time.Duration) (context.Context, context.CancelFunc, accepterOp, diag.Diagnostics) {
-	diags := r.data.ready()
-	if diags.HasError() {
-		return ctx, func() {}, accepterOp{}, diags
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	ctx = withLogging(ctx, r.data.secrets)
-	tgt, d := r.data.targetFor(ctx, r.data.regionOr(m.Region))
-	diags.Append(d...)
-	return ctx, cancel, accepterOp{shareOp{data: r.data, target: tgt, imageID: m.ImageID.ValueString(), action: action, timeout: timeout}}, diags
+	ctx, cancel, op, diags := r.data.beginOp(ctx, m.Region, m.ImageID.ValueString(), action, timeout)
+	return ctx, cancel, accepterOp{op}, diags
 }
 
 func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -313,22 +306,5 @@ func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.De
 }
 
 func (r *imageShareAccepterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != "" {
-		if !uuidPattern.MatchString(req.ID) {
-			resp.Diagnostics.AddError("Invalid import ID",
-				fmt.Sprintf("%q is not an image ID. Import ims_image_share_accepter by the ID of the shared image, a UUID.", redact(req.ID, nil)))
-			return
-		}
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
-		return
-	}
-	var id imageShareAccepterIdentity
-	resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), id.ImageID)...)
-	if !id.Region.IsNull() && id.Region.ValueString() != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), id.Region)...)
-	}
+	importByImageID(ctx, "ims_image_share_accepter", req, resp)
 }

@@ -210,7 +210,6 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var plan imageShareModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(r.data.ready()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -221,17 +220,14 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	imageID := plan.ImageID.ValueString()
+	ctx, cancel, op, diags := r.data.beginOp(ctx, plan.Region, imageID, "create", timeout)
 	defer cancel()
-	ctx = withLogging(ctx, r.data.secrets)
-	region := r.data.regionOr(plan.Region)
-	tgt, diags := r.data.targetFor(ctx, region)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imageID := plan.ImageID.ValueString()
-	op := shareOp{data: r.data, target: tgt, imageID: imageID, action: "create", timeout: timeout}
+	tgt := op.target
 
 	list, err := r.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: imageID})
 	if err != nil {
@@ -269,20 +265,16 @@ func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest,
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var prior imageShareModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	resp.Diagnostics.Append(r.data.ready()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, resourceReadTimeout)
+	ctx, cancel, op, diags := r.data.beginOp(ctx, prior.Region, prior.ImageID.ValueString(), "read", resourceReadTimeout)
 	defer cancel()
-	ctx = withLogging(ctx, r.data.secrets)
-	region := r.data.regionOr(prior.Region)
-	tgt, diags := r.data.targetFor(ctx, region)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	op := shareOp{data: r.data, target: tgt, imageID: prior.ImageID.ValueString(), action: "read", timeout: resourceReadTimeout}
+	tgt, region := op.target, op.target.region
 	state, err := op.readBack(ctx, prior)
 	var apiErr *ims.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
@@ -307,7 +299,6 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	var plan, prior imageShareModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	resp.Diagnostics.Append(r.data.ready()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -320,17 +311,13 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	imageID := plan.ImageID.ValueString()
+	ctx, cancel, op, diags := r.data.beginOp(ctx, prior.Region, imageID, "update", timeout)
 	defer cancel()
-	ctx = withLogging(ctx, r.data.secrets)
-	region := r.data.regionOr(prior.Region)
-	tgt, diags := r.data.targetFor(ctx, region)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imageID := plan.ImageID.ValueString()
-	op := shareOp{data: r.data, target: tgt, imageID: imageID, action: "update", timeout: timeout}
 	// Add before removing, one job each: a failure in between leaves the
 	// image shared with more members, never fewer than either side wants.
 	writeErr := op.write(ctx, r.data.client.AddImageMembers, want.minus(have, imageID))
@@ -353,7 +340,6 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var prior imageShareModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	resp.Diagnostics.Append(r.data.ready()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -364,16 +350,13 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	imageID := prior.ImageID.ValueString()
+	ctx, cancel, op, diags := r.data.beginOp(ctx, prior.Region, imageID, "delete", timeout)
 	defer cancel()
-	ctx = withLogging(ctx, r.data.secrets)
-	tgt, diags := r.data.targetFor(ctx, r.data.regionOr(prior.Region))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imageID := prior.ImageID.ValueString()
-	op := shareOp{data: r.data, target: tgt, imageID: imageID, action: "delete", timeout: timeout}
 	err := op.write(ctx, r.data.client.RemoveImageMembers, have.minus(wantedMembers{}, imageID))
 	var apiErr *ims.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
@@ -386,24 +369,7 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *imageShareResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != "" {
-		if !uuidPattern.MatchString(req.ID) {
-			resp.Diagnostics.AddError("Invalid import ID",
-				fmt.Sprintf("%q is not an image ID. Import ims_image_share by the ID of its image, a UUID such as 370befec-a369-475e-a224-44a45927a8fe.", redact(req.ID, nil)))
-			return
-		}
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
-		return
-	}
-	var id imageShareIdentity
-	resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), id.ImageID)...)
-	if !id.Region.IsNull() && id.Region.ValueString() != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), id.Region)...)
-	}
+	importByImageID(ctx, "ims_image_share", req, resp)
 }
 
 // describeMembers lists a request's members for a message.

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -45,6 +46,46 @@ type shareOp struct {
 	imageID string
 	action  string
 	timeout time.Duration
+}
+
+// beginOp prepares an operation of a share resource on an image: the
+// provider ready, the operation's time limit, logging, and the endpoint and
+// project of its region. The caller defers the returned cancel.
+func (d *providerData) beginOp(ctx context.Context, region types.String, imageID, action string, timeout time.Duration) (context.Context, context.CancelFunc, shareOp, diag.Diagnostics) {
+	diags := d.ready()
+	if diags.HasError() {
+		return ctx, func() {}, shareOp{}, diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx = withLogging(ctx, d.secrets)
+	tgt, more := d.targetFor(ctx, d.regionOr(region))
+	diags.Append(more...)
+	return ctx, cancel, shareOp{data: d, target: tgt, imageID: imageID, action: action, timeout: timeout}, diags
+}
+
+// importByImageID imports a share resource by its image ID (terraform
+// import, import blocks with id) or by its identity's image_id and region.
+func importByImageID(ctx context.Context, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != "" {
+		if !uuidPattern.MatchString(req.ID) {
+			resp.Diagnostics.AddError("Invalid import ID",
+				fmt.Sprintf("%q is not an image ID. Import %s by the ID of its image, a UUID such as 370befec-a369-475e-a224-44a45927a8fe.",
+					redact(req.ID, nil), typeName))
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
+		return
+	}
+	var imageID, region types.String
+	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("image_id"), &imageID)...)
+	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("region"), &region)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
+	if !region.IsNull() && region.ValueString() != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 // startFunc starts an asynchronous write and returns its job id.
