@@ -75,7 +75,10 @@ func (s *Server) LoadDemo() {
 	s.AddCredential(Credential{AccessKey: DemoRecipientAccessKey, SecretKey: DemoRecipientSecretKey, DomainID: DemoRecipientDomainID})
 	s.AddProject(Project{ID: DemoAllowedProjects[0], Region: DemoRegion, DomainID: DemoRecipientDomainID})
 	s.AddProject(Project{ID: DemoAllowedProjects[1], Region: DemoRegion, DomainID: DemoPartnerDomainID})
-	s.SetImage(DemoProjectID, DemoShareImageID, ImageOptions{})
+	for id, name := range map[string]string{DemoImageID: "app-2024", DemoGoldenImageID: "golden-base", DemoBaseImageID: "base-ubuntu",
+		DemoShareImageID: "release-candidate", DemoOfferedImageID: "partner-tools"} {
+		s.SetImage(DemoProjectID, id, ImageOptions{Name: name})
+	}
 	offered := NewMember(DemoOfferedImageID, "project", "pending", "offered", at)
 	offered.MemberID = DemoAllowedProjects[0]
 	s.SetMembers(DemoProjectID, DemoOfferedImageID, []Member{offered})

@@ -90,6 +90,7 @@ type Server struct {
 	requests    atomic.Int64
 	writes      atomic.Int64
 	jobPolls    atomic.Int64
+	imageLists  atomic.Int64
 	iamCalls    atomic.Int64
 	connections atomic.Int64
 	reqSeq      atomic.Int64
@@ -268,9 +269,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	isMembers := get && len(segs) == 5 && segs[0] == "v1" && segs[2] == "cloudimages" && segs[4] == "members"
 	isMember := get && len(segs) == 6 && segs[0] == "v1" && segs[2] == "cloudimages" && segs[4] == "members"
 	isJob := get && len(segs) == 4 && segs[0] == "v1" && segs[2] == "jobs"
+	isImages := get && len(segs) == 2 && segs[0] == "v2" && segs[1] == "cloudimages"
 	isWrite := !get && len(segs) == 3 && segs[0] == "v1" && segs[1] == "cloudimages" && segs[2] == "members" &&
 		(r.Method == http.MethodPost || r.Method == http.MethodDelete || r.Method == http.MethodPut)
-	if !isIAM && !isMembers && !isMember && !isJob && !isWrite {
+	if !isIAM && !isMembers && !isMember && !isJob && !isWrite && !isImages {
 		writeGatewayError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", reqID)
 		return
 	}
@@ -292,6 +294,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case isJob:
 		s.jobPolls.Add(1)
 		if s.injectFault(w, r, TargetJobs, reqID) {
+			return
+		}
+	case isImages:
+		s.imageLists.Add(1)
+		if s.injectFault(w, r, TargetImages, reqID) {
 			return
 		}
 	case isMember:
@@ -320,6 +327,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case isMember:
 		s.serveMember(w, who, segs[1], segs[3], segs[5], reqID)
+		return
+	case isImages:
+		s.serveImages(w, r, who, reqID)
 		return
 	}
 	if isIAM {

@@ -15,6 +15,8 @@ const (
 	TargetWrites = "writes"
 	// TargetJobs are the job reads, GET /v1/{project_id}/jobs/{job_id}.
 	TargetJobs = "jobs"
+	// TargetImages are the image list pages, GET /v2/cloudimages.
+	TargetImages = "images"
 )
 
 // Sharing limits of IMS.
@@ -25,6 +27,9 @@ const (
 
 // ImageOptions describe an image beyond its members.
 type ImageOptions struct {
+	// Name is the image's name in the image list; default: "image-" and
+	// the start of its ID.
+	Name      string
 	Public    bool
 	Encrypted bool
 	// FullECS images may be shared with at most MaxMembersFullECS tenants.

@@ -193,12 +193,17 @@ func (c *Client) observe(ctx context.Context, cl *call, resp *http.Response, err
 // retry loop, so that a truncated or garbled success body is retried like a
 // 5xx. Non-2xx answers become *APIError.
 func (c *Client) getJSON(ctx context.Context, u *url.URL, decode func(io.Reader) error) error {
-	return c.send(ctx, http.MethodGet, u, nil, decode)
+	return c.send(ctx, http.MethodGet, u, "", nil, decode)
 }
 
+// HeaderProjectID names the caller's project for the APIs whose path has
+// none (the sharing writes, the image list), as Huawei's SDKs send it.
+const HeaderProjectID = "X-Project-Id"
+
 // send sends one request with retries. body, when not nil, is sent as
-// JSON, and makes the request a write (see checkRetry).
-func (c *Client) send(ctx context.Context, method string, u *url.URL, body any, decode func(io.Reader) error) error {
+// JSON, and makes the request a write (see checkRetry). projectID, when
+// set, is sent as X-Project-Id.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, projectID string, body any, decode func(io.Reader) error) error {
 	cl := &call{c: c, ctx: ctx, method: method, path: u.Path, decode: decode, write: method != http.MethodGet}
 	retrier := &retryablehttp.Client{
 		// Logger stays nil: attempts are reported through OnAttempt, in
@@ -225,6 +230,9 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body any, 
 		return fmt.Errorf("ims: building request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
+	if projectID != "" {
+		req.Header.Set(HeaderProjectID, projectID)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

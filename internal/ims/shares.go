@@ -20,6 +20,9 @@ const MaxShareMembers = 256
 // ShareRequest names images and the members to add to or remove from each
 // (POST and DELETE /v1/cloudimages/members). Organizations are URNs.
 type ShareRequest struct {
+	// ProjectID is the caller's project (the owner's), sent as
+	// X-Project-Id.
+	ProjectID     string   `json:"-"`
 	Images        []string `json:"images"`
 	Projects      []string `json:"projects,omitempty"`
 	Domains       []string `json:"domains,omitempty"`
@@ -42,21 +45,21 @@ type StatusRequest struct {
 
 // AddImageMembers shares images with members; it returns the job id.
 func (c *Client) AddImageMembers(ctx context.Context, endpoint string, req ShareRequest) (string, error) {
-	return c.startJob(ctx, http.MethodPost, endpoint, req)
+	return c.startJob(ctx, http.MethodPost, endpoint, req.ProjectID, req)
 }
 
 // RemoveImageMembers stops sharing images with members; it returns the job id.
 func (c *Client) RemoveImageMembers(ctx context.Context, endpoint string, req ShareRequest) (string, error) {
-	return c.startJob(ctx, http.MethodDelete, endpoint, req)
+	return c.startJob(ctx, http.MethodDelete, endpoint, req.ProjectID, req)
 }
 
 // UpdateMemberStatus accepts or rejects images shared with the caller's
 // project; it returns the job id.
 func (c *Client) UpdateMemberStatus(ctx context.Context, endpoint string, req StatusRequest) (string, error) {
-	return c.startJob(ctx, http.MethodPut, endpoint, req)
+	return c.startJob(ctx, http.MethodPut, endpoint, req.ProjectID, req)
 }
 
-func (c *Client) startJob(ctx context.Context, method, endpoint string, body any) (string, error) {
+func (c *Client) startJob(ctx context.Context, method, endpoint, projectID string, body any) (string, error) {
 	u, err := parseEndpoint(endpoint)
 	if err != nil {
 		return "", err
@@ -65,7 +68,7 @@ func (c *Client) startJob(ctx context.Context, method, endpoint string, body any
 	var out struct {
 		JobID string `json:"job_id"`
 	}
-	err = c.send(ctx, method, u, body, func(r io.Reader) error {
+	err = c.send(ctx, method, u, projectID, body, func(r io.Reader) error {
 		if err := json.NewDecoder(r).Decode(&out); err != nil {
 			return err
 		}

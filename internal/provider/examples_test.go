@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -62,6 +63,9 @@ func TestAccExamples(t *testing.T) {
 		"for-each": nil,
 		// Its own terraform test runs, by testModuleWithCLI.
 		"module-test": nil,
+		// terraform query, then plan, by queryWithCLI.
+		"list-resources/ims_image_share":          nil,
+		"list-resources/ims_image_share_accepter": nil,
 		"filters": {
 			statecheck.ExpectKnownOutputValue("pending_account_ids", idsCheck(pendingAccounts)),
 			statecheck.ExpectKnownOutputValue("accepted_organization_urns", knownvalue.ListSizeExact(acceptedOrgs)),
@@ -85,8 +89,9 @@ func TestAccExamples(t *testing.T) {
 		"authentication/access-keys": {"TF_VAR_access_key": emulator.DemoAccessKey, "TF_VAR_secret_key": emulator.DemoSecretKey},
 		"authentication/temporary-credentials": {"TF_VAR_access_key": emulator.DemoTempAccessKey, "TF_VAR_secret_key": emulator.DemoTempSecretKey,
 			"TF_VAR_security_token": emulator.DemoSecurityToken},
-		"authentication/iam-token":           {"TF_VAR_iam_token": emulator.DemoIAMToken},
-		"resources/ims_image_share_accepter": {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
+		"authentication/iam-token":                {"TF_VAR_iam_token": emulator.DemoIAMToken},
+		"resources/ims_image_share_accepter":      {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
+		"list-resources/ims_image_share_accepter": {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
 	}
 
 	dirs := map[string]string{}
@@ -139,6 +144,14 @@ func TestAccExamples(t *testing.T) {
 				t.Setenv("HW_SECRET_KEY", emulator.DemoSecretKey)
 			}
 			switch name {
+			case "list-resources/ims_image_share":
+				queryWithCLI(t, filepath.Join(root, name), nil, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.")
+			case "list-resources/ims_image_share_accepter":
+				// The pending share must be given a status first, as the
+				// docs say: then plan shows its import and its update.
+				queryWithCLI(t, filepath.Join(root, name), func(generated string) string {
+					return regexp.MustCompile(`status\s*=\s*"pending"`).ReplaceAllString(generated, `status = "accepted"`)
+				}, "Plan: 2 to import, 0 to add, 1 to change, 0 to destroy.")
 			case "module-test":
 				testModuleWithCLI(t, filepath.Join(root, name))
 			case "for-each":
@@ -251,16 +264,9 @@ func applyWithCLI(t *testing.T, config string) map[string]json.RawMessage {
 	return values
 }
 
-// testModuleWithCLI runs the module's own `terraform test` (or `tofu
-// test`), from the example folder as it is, against an emulator loaded
-// with the folder's world.json, as the README tells module authors to.
-func testModuleWithCLI(t *testing.T, folder string) {
-	t.Helper()
-	w := newCLIWorkspace(t)
-	version, _ := exec.Command(w.cli, "version").Output()
-	if strings.HasPrefix(string(version), "Terraform v1.5.") {
-		t.Skip("terraform test needs Terraform >= 1.6")
-	}
+// copyFolder puts every file of folder into the workspace.
+func (w *cliWorkspace) copyFolder(folder string) {
+	w.t.Helper()
 	err := filepath.WalkDir(folder, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -274,8 +280,54 @@ func testModuleWithCLI(t *testing.T, folder string) {
 		return nil
 	})
 	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// minorVersion is the CLI's Terraform minor version, or -1 for OpenTofu.
+func (w *cliWorkspace) minorVersion() int {
+	out, _ := exec.Command(w.cli, "version").Output()
+	var minor int
+	if _, err := fmt.Sscanf(string(out), "Terraform v1.%d.", &minor); err != nil {
+		return -1
+	}
+	return minor
+}
+
+// queryWithCLI runs `terraform query -generate-config-out` on the example
+// folder as it is, lets edit change the generated configuration (as a user
+// would), and checks that `terraform plan` with it imports every result with
+// the changes wantPlan says.
+func queryWithCLI(t *testing.T, folder string, edit func(string) string, wantPlan string) {
+	t.Helper()
+	w := newCLIWorkspace(t)
+	if w.minorVersion() < 14 {
+		t.Skip("terraform query needs Terraform >= 1.14")
+	}
+	w.copyFolder(folder)
+	w.run("query", "-no-color", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
+	if err != nil {
 		t.Fatal(err)
 	}
+	if edit != nil {
+		w.write("generated.tf", []byte(edit(string(generated))))
+	}
+	if out := w.run("plan", "-no-color", "-input=false"); !strings.Contains(string(out), wantPlan) {
+		t.Errorf("plan with the generated configuration does not say %q:\n%s\n--- generated.tf:\n%s", wantPlan, out, generated)
+	}
+}
+
+// testModuleWithCLI runs the module's own `terraform test` (or `tofu
+// test`), from the example folder as it is, against an emulator loaded
+// with the folder's world.json, as the README tells module authors to.
+func testModuleWithCLI(t *testing.T, folder string) {
+	t.Helper()
+	w := newCLIWorkspace(t)
+	if minor := w.minorVersion(); minor >= 0 && minor < 6 {
+		t.Skip("terraform test needs Terraform >= 1.6")
+	}
+	w.copyFolder(folder)
 	emu := emulator.New()
 	world, err := os.Open(filepath.Join(folder, "world.json"))
 	if err != nil {

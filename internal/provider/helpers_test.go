@@ -227,3 +227,5 @@ func filterMembers(in []emulator.Member, keep func(emulator.Member) bool) []emul
 	}
 	return out
 }
+
+func regexpMust(re string) *regexp.Regexp { return regexp.MustCompile(re) }

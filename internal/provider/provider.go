@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -18,7 +19,10 @@ import (
 	"github.com/terraform-ims/terraform-provider-ims/internal/signer"
 )
 
-var _ provider.Provider = (*imsProvider)(nil)
+var (
+	_ provider.Provider                  = (*imsProvider)(nil)
+	_ provider.ProviderWithListResources = (*imsProvider)(nil)
+)
 
 // New returns the provider constructor for the given version.
 func New(version string) func() provider.Provider {
@@ -49,6 +53,12 @@ func (p *imsProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{newImageShareResource, newImageShareAccepterResource}
 }
 
+// ListResources serve `terraform query` (Terraform >= 1.14); CLIs without
+// list resources never ask for them.
+func (p *imsProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newImageShareListResource, newImageShareAccepterListResource}
+}
+
 func (p *imsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newImageMembersDataSource}
 }
@@ -68,7 +78,7 @@ func (p *imsProvider) Configure(_ context.Context, req provider.ConfigureRequest
 		// Values known only after apply (e.g. from a resource) cannot
 		// configure a client yet; operations will say so instead of crashing.
 		data := &providerData{unknown: unknown}
-		resp.DataSourceData, resp.ResourceData = data, data
+		resp.DataSourceData, resp.ResourceData, resp.ListResourceData = data, data, data
 		return
 	}
 	s, diags := newSettings(args)
@@ -114,5 +124,5 @@ func (p *imsProvider) Configure(_ context.Context, req provider.ConfigureRequest
 		return
 	}
 	data := &providerData{client: client, settings: s, secrets: secrets, projects: map[string]string{}}
-	resp.DataSourceData, resp.ResourceData = data, data
+	resp.DataSourceData, resp.ResourceData, resp.ListResourceData = data, data, data
 }

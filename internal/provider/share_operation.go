@@ -97,6 +97,7 @@ func (op shareOp) write(ctx context.Context, start startFunc, req ims.ShareReque
 	if req.Empty() {
 		return nil
 	}
+	req.ProjectID = op.target.projectID
 	jobID, err := start(ctx, op.target.endpoint, req)
 	if err != nil {
 		return err
@@ -125,29 +126,39 @@ func (op shareOp) readBack(ctx context.Context, base imageShareModel) (shareStat
 	if err != nil {
 		return shareState{}, err
 	}
-	h := held(list.Members)
+	return newShareState(base, op.target, op.imageID, list.Members), nil
+}
+
+// newShareState is the state of an image's sharing as IMS holds it, on top
+// of base (which supplies timeouts).
+func newShareState(base imageShareModel, tgt target, imageID string, members []ims.Member) shareState {
+	h := held(members)
 	m := base
-	m.ImageID = types.StringValue(op.imageID)
-	m.ID = types.StringValue(op.imageID)
-	m.Region = types.StringValue(op.target.region)
+	m.ImageID = types.StringValue(imageID)
+	m.ID = types.StringValue(imageID)
+	m.Region = types.StringValue(tgt.region)
 	m.Projects = stringSetOrNull(h.projects)
 	m.Domains = stringSetOrNull(h.domains)
 	m.Organizations = stringSetOrNull(h.organizations)
 	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
 		m.Timeouts = timeoutsNull()
 	}
-	return shareState{model: m, members: list.Members}, nil
+	return shareState{model: m, members: members}
+}
+
+// withMembers is the model with its members list set.
+func (s shareState) withMembers() (imageShareModel, diag.Diagnostics) {
+	list, diags := memberList(s.members)
+	s.model.Members = list
+	return s.model, diags
 }
 
 // save writes the state and the identity.
 func (s shareState) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	var diags diag.Diagnostics
-	list, d := memberList(s.members)
-	diags.Append(d...)
-	s.model.Members = list
-	diags.Append(state.Set(ctx, &s.model)...)
+	model, diags := s.withMembers()
+	diags.Append(state.Set(ctx, &model)...)
 	if identity != nil {
-		diags.Append(identity.Set(ctx, imageShareIdentity{ImageID: s.model.ImageID, Region: s.model.Region})...)
+		diags.Append(identity.Set(ctx, imageShareIdentity{ImageID: model.ImageID, Region: model.Region})...)
 	}
 	return diags
 }

@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
+)
+
+// testAccQueryInit is the configuration step a query step needs before it
+// (terraform-plugin-testing initialises the working directory with it); the
+// query step's own configuration holds the provider block.
+const testAccQueryInit = "locals {\n  query = true\n}\n"
+
+// listImageID is the deterministic ID of the i-th image of a list test.
+func listImageID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0x11000000+i, i) }
+
+// testAccImageShareListConfig is a list block of ims_image_share with the
+// given config lines.
+func testAccImageShareListConfig(name string, config ...string) string {
+	body := ""
+	for _, c := range config {
+		body += "    " + c + "\n"
+	}
+	return fmt.Sprintf("list \"ims_image_share\" %[1]q {\n  provider = ims\n  limit    = 1000\n  config {\n%[2]s  }\n}\n", name, body)
+}
+
+// sharedWorld gives the test account `images` images over more than one
+// page of the image list, every tenth shared: with two projects (one
+// accepted, one pending) and, every thirtieth, an account as well.
+func sharedWorld(a *testAccount, images int) (shared, withDomain []string) {
+	at := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for i := range images {
+		id := listImageID(i)
+		if i%10 != 0 {
+			a.emu.SetImage(testProject, id, emulator.ImageOptions{Name: fmt.Sprintf("plain-%d", i)})
+			continue
+		}
+		p0 := emulator.NewMember(id, "project", "accepted", "p0", at)
+		p0.MemberID = testRecipientProject(0)
+		p1 := emulator.NewMember(id, "project", "pending", "p1", at)
+		p1.MemberID = testRecipientProject(1)
+		members := []emulator.Member{p0, p1}
+		if i%30 == 0 {
+			d := emulator.NewMember(id, "domain", "accepted", "d", at)
+			d.MemberID = testRecipientDomain
+			members = append(members, d)
+			withDomain = append(withDomain, id)
+		}
+		a.emu.SetImage(testProject, id, emulator.ImageOptions{Name: fmt.Sprintf("golden-%d", i)})
+		a.emu.SetMembers(testProject, id, members)
+		shared = append(shared, id)
+	}
+	return shared, withDomain
+}
+
+// TestAccImageShareListResource_query lists a project's shared images over
+// two pages of the image list, with each filter.
+func TestAccImageShareListResource_query(t *testing.T) {
+	a := newTestAccount(t)
+	shared, withDomain := sharedWorld(a, 1050)
+	provider := a.providerConfig()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: testAccQueryInit},
+			{
+				Query: true,
+				Config: provider + testAccImageShareListConfig("all") +
+					testAccImageShareListConfig("accounts", hclArg("member_type", "domain")) +
+					testAccImageShareListConfig("pending", hclArg("status", "pending")) +
+					testAccImageShareListConfig("rejected", hclArg("status", "rejected")) +
+					testAccImageShareListConfig("two", fmt.Sprintf("image_ids = [%q, %q]", shared[1], listImageID(1))),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("ims_image_share.all", len(shared)),
+					querycheck.ExpectLength("ims_image_share.accounts", len(withDomain)),
+					querycheck.ExpectLength("ims_image_share.pending", len(shared)),
+					querycheck.ExpectLength("ims_image_share.rejected", 0),
+					querycheck.ExpectLength("ims_image_share.two", 1),
+					querycheck.ExpectIdentity("ims_image_share.two", map[string]knownvalue.Check{
+						"image_id": knownvalue.StringExact(shared[1]),
+						"region":   knownvalue.StringExact(testRegion),
+					}),
+					querycheck.ExpectResourceDisplayName("ims_image_share.accounts",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+							"image_id": knownvalue.StringExact(withDomain[1]),
+							"region":   knownvalue.StringExact(testRegion),
+						}),
+						knownvalue.StringExact("golden-30 (3 members)")),
+				},
+			},
+		},
+	})
+	if n := a.emu.ImageLists(); n < 2 {
+		t.Errorf("%d image list pages read, want at least 2 (1,050 images at 1,000 a page)", n)
+	}
+}
+
+// TestAccImageShareListResource_emptyProject lists nothing, without error.
+func TestAccImageShareListResource_emptyProject(t *testing.T) {
+	a := newTestAccount(t)
+	provider := a.providerConfig()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: testAccQueryInit},
+			{
+				Query:             true,
+				Config:            provider + testAccImageShareListConfig("all"),
+				QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("ims_image_share.all", 0)},
+			},
+		},
+	})
+}
+
+// TestAccImageShareListResource_errorMidStream: one image's members cannot
+// be read; the query reports it as a diagnostic naming the image and the
+// IMS error, and does not crash.
+func TestAccImageShareListResource_errorMidStream(t *testing.T) {
+	a := newTestAccount(t)
+	shared, _ := sharedWorld(a, 40)
+	a.emu.FailAlways(shared[2], emulator.FaultIMS500)
+	provider := a.providerConfig("max_retries = 0")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: testAccQueryInit},
+			{
+				Query:       true,
+				Config:      provider + testAccImageShareListConfig("all"),
+				ExpectError: errRe("IMS is unavailable", shared[2], "HTTP 500", "IMG.0010"),
+			},
+		},
+	})
+}
