@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-TF=$(scripts/ensure-cli.sh terraform)
+# Terraform >= 1.14 reports list resource schemas too.
+TF=$(scripts/ensure-cli.sh terraform-current)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -199,9 +199,100 @@ func run(cli string, runs int, only string) error {
 		fmt.Fprintf(os.Stderr, "imsbench: %-36s median %6.0f ms\n", sc.name, ms(res.median))
 	}
 	printTable(cli, runs, results)
+	if only == "" || strings.Contains("query", only) {
+		if err := benchQuery(cli, rc, providerBin, work, emu, runs); err != nil {
+			return err
+		}
+	}
 	if only == "" || strings.Contains("apply", only) {
 		return benchApply(cli, rc, providerBin, work, emu, runs)
 	}
+	return nil
+}
+
+// Query benchmark: a project of queryImages images, queryShared of them
+// shared with queryMembers members each, in an account of its own.
+const (
+	queryImages  = 200
+	queryShared  = 50
+	queryMembers = 5
+	queryDomain  = "9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a"
+	queryProject = "9b9b9b9b9b9b9b9b9b9b9b9b9b9b9b9b"
+	queryAK      = "QUERYACCESSKEY000000"
+	querySK      = "query-secret-key"
+)
+
+// benchQuery times `terraform query` (Terraform >= 1.14) of the
+// ims_image_share list resource with include_resource, and counts requests
+// and connections.
+func benchQuery(cli, rc, providerBin, work string, emu *emulator.Server, runs int) error {
+	out, _ := exec.Command(cli, "version").Output()
+	var minor int
+	if _, err := fmt.Sscanf(string(out), "Terraform v1.%d.", &minor); err != nil || minor < 14 {
+		fmt.Printf("\nQuery: skipped, %s has no terraform query (Terraform >= 1.14 has).\n", strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0]))
+		return nil
+	}
+	emu.AddCredential(emulator.Credential{AccessKey: queryAK, SecretKey: querySK, DomainID: queryDomain})
+	emu.AddProject(emulator.Project{ID: queryProject, Region: region, DomainID: queryDomain})
+	for i := range queryImages {
+		id := imageID(60000 + i)
+		emu.SetImage(queryProject, id, emulator.ImageOptions{Name: fmt.Sprintf("image-%03d", i)})
+		if i%(queryImages/queryShared) == 0 {
+			emu.SetMembers(queryProject, id, emulator.GenerateMembers(id, queryMembers))
+		}
+	}
+	dir := filepath.Join(work, "query")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	main := fmt.Sprintf(`terraform {
+  required_providers {
+    ims = {
+      source = "terraform-ims/ims"
+    }
+  }
+}
+provider "ims" {
+  region     = %q
+  access_key = %q
+  secret_key = %q
+  endpoint   = %q
+  auth_url   = %q
+}
+`, region, queryAK, querySK, emu.URL(), emu.IAMURL())
+	query := "list \"ims_image_share\" \"all\" {\n  provider         = ims\n  include_resource = true\n  limit            = 1000\n  config {}\n}\n"
+	for name, body := range map[string]string{"main.tf": main, "list.tfquery.hcl": query} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			return err
+		}
+	}
+	var times []time.Duration
+	var requests, conns, peak, found int
+	for r := range runs {
+		rssFile := filepath.Join(dir, fmt.Sprintf("rss-%d", r))
+		req0, c0 := emu.Requests(), emu.Connections()
+		cmd := exec.Command(cli, "-chdir="+dir, "query", "-no-color")
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+			envWrap+"="+providerBin, envRSSFile+"="+rssFile)
+		var buf bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &buf, &buf
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("query: %v\n%s", err, buf.String())
+		}
+		times = append(times, time.Since(start))
+		requests, conns = emu.Requests()-req0, emu.Connections()-c0
+		found = strings.Count(buf.String(), "list.ims_image_share.all ")
+		rss, _ := maxRSS(rssFile)
+		peak = max(peak, rss)
+	}
+	slices.Sort(times)
+	fmt.Printf("\nQuery: `terraform query` of `ims_image_share` with include_resource over %d images, %d shared with %d members each; median of %d.\n\n",
+		queryImages, queryShared, queryMembers, runs)
+	fmt.Println("| scenario | wall (median) | results | requests | TCP connections | provider peak RSS |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Printf("| query: %d images, %d shared × %d members | %.0f ms | %d | %d | %d | %.1f MiB |\n", queryImages, queryShared, queryMembers,
+		ms(times[len(times)/2]), found, requests, conns, float64(peak)/1024)
 	return nil
 }
 
