@@ -227,8 +227,9 @@ const (
 // and connections.
 func benchQuery(cli, rc, providerBin, work string, emu *emulator.Server, runs int) error {
 	out, _ := exec.Command(cli, "version").Output()
-	var minor int
-	if _, err := fmt.Sscanf(string(out), "Terraform v1.%d.", &minor); err != nil || minor < 14 {
+	minor := -1 // OpenTofu, or a version that does not parse.
+	_, _ = fmt.Sscanf(string(out), "Terraform v1.%d.", &minor)
+	if minor < 14 {
 		fmt.Printf("\nQuery: skipped, %s has no terraform query (Terraform >= 1.14 has).\n", strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0]))
 		return nil
 	}
