@@ -44,11 +44,7 @@ func (l *imageShareAccepterListResource) ListResourceConfigSchema(_ context.Cont
 			"A pending share's generated block carries `status = \"pending\"`, which is not a status a configuration may ask for: " +
 			"set `accepted` or `rejected` before planning, and the plan shows the import and the update.",
 		Attributes: map[string]schema.Attribute{
-			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region to list. Default: the provider's region.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
-			},
+			"region": listRegionAttribute(),
 			"status": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep only shares in this status of the caller's: `pending`, `accepted` or `rejected`. Default: all three.",

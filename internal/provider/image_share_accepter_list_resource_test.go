@@ -17,11 +17,7 @@ import (
 // testAccImageShareAccepterListConfig is a list block of
 // ims_image_share_accepter with the given config lines.
 func testAccImageShareAccepterListConfig(name string, config ...string) string {
-	body := ""
-	for _, c := range config {
-		body += "    " + c + "\n"
-	}
-	return fmt.Sprintf("list \"ims_image_share_accepter\" %[1]q {\n  provider = ims\n  limit    = 1000\n  config {\n%[2]s  }\n}\n", name, body)
+	return testAccListConfig("ims_image_share_accepter", name, config...)
 }
 
 // TestAccImageShareAccepterListResource_query lists what is shared with

@@ -48,11 +48,7 @@ func (l *imageShareListResource) ListResourceConfigSchema(_ context.Context, _ l
 			"`ims_image_share`), for `terraform query` (Terraform >= 1.14) to adopt existing sharing. Members are read with at most " +
 			"16 requests at once, and results stream as they come.",
 		Attributes: map[string]schema.Attribute{
-			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region to list. Default: the provider's region.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
-			},
+			"region": listRegionAttribute(),
 			"member_type": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep only images shared with at least one member of this type: `project`, `domain` or `organization`.",
@@ -146,6 +142,15 @@ func (l *imageShareListResource) result(ctx context.Context, req list.ListReques
 		r.Diagnostics.Append(r.Resource.Set(ctx, &model)...)
 	}
 	return r, true
+}
+
+// listRegionAttribute is the region argument of both list resources.
+func listRegionAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Region to list. Default: the provider's region.",
+		Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
+	}
 }
 
 func plural(n int) string {
