@@ -235,6 +235,12 @@ func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if m := prior.MemberID.ValueString(); m != "" && m != op.target.projectID {
+		resp.Diagnostics.AddAttributeError(path.Root("member_id"), "Member is not this provider's project",
+			fmt.Sprintf("The share is recorded for project %s, but this provider works as project %s in region %s. An accepter acts "+
+				"for the provider's own project: use a provider configured for %s (project_id or its credentials).", m, op.target.projectID, op.target.region, m))
+		return
+	}
 	state, err := op.readBack(ctx, prior)
 	if notShared(err) {
 		// Set the identity first: CLIs without identity support fail with
@@ -307,4 +313,14 @@ func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.De
 
 func (r *imageShareAccepterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importByImageID(ctx, "ims_image_share_accepter", req, resp)
+	if req.ID != "" || resp.Diagnostics.HasError() {
+		return
+	}
+	// An identity's member_id is checked against the provider's project by
+	// the Read that follows.
+	var memberID types.String
+	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("member_id"), &memberID)...)
+	if !memberID.IsNull() && memberID.ValueString() != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
+	}
 }

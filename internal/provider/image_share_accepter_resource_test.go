@@ -197,3 +197,26 @@ func TestAccImageShareAccepterResource_identity(t *testing.T) {
 		},
 	})
 }
+
+// TestAccImageShareAccepterResource_importOtherMember: an identity naming
+// another project than the provider's is refused, not silently adopted.
+func TestAccImageShareAccepterResource_importOtherMember(t *testing.T) {
+	a := newTestAccount(t)
+	shareWithRecipient(a)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{{
+			Config: a.recipientProviderConfig() + fmt.Sprintf(`
+import {
+  to = ims_image_share_accepter.test
+  identity = {
+    image_id  = %[1]q
+    member_id = %[2]q
+  }
+}
+`, testImage, testRecipientProject(1)) + testAccImageShareAccepterConfig(testImage),
+			ExpectError: errRe("Member is not this provider's project", testRecipientProject(1), testRecipientProject(0)),
+		}},
+	})
+}

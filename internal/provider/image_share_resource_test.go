@@ -79,6 +79,7 @@ func TestAccImageShareResource_lifecycle(t *testing.T) {
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
 	a.emu.SetJobDelay(time.Second)
 	p0, p1, p2 := testRecipientProject(0), testRecipientProject(1), testRecipientProject(2)
+	orgURN := fmt.Sprintf("organizations::%s:ou:o-abc123/ou-def456", testDomain)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		CheckDestroy: func(*terraform.State) error {
@@ -89,14 +90,17 @@ func TestAccImageShareResource_lifecycle(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0, p1}, []string{testRecipientDomain}),
+				Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0, p1}, []string{testRecipientDomain},
+					fmt.Sprintf("organizations = [%q]", orgURN)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("id"), knownvalue.StringExact(testImage)),
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("region"), knownvalue.StringExact(testRegion)),
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0, p1)),
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("domains"), setCheck(testRecipientDomain)),
-					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("organizations"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("members"), knownvalue.ListSizeExact(3)),
+					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("organizations"), setCheck(orgURN)),
+					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("members").AtSliceIndex(3).AtMapKey("member_id"), knownvalue.StringExact("ou-def456")),
+					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("members").AtSliceIndex(3).AtMapKey("urn"), knownvalue.StringExact(orgURN)),
+					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("members"), knownvalue.ListSizeExact(4)),
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("members").AtSliceIndex(0).AtMapKey("status"), knownvalue.StringExact("pending")),
 				},
 			},
@@ -108,6 +112,7 @@ func TestAccImageShareResource_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p1, p2)),
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("domains"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("organizations"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("members"), knownvalue.ListSizeExact(2)),
 				},
 			},
