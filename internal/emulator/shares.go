@@ -79,7 +79,7 @@ func (s *Server) DeleteImage(projectID, imageID string) {
 	delete(s.info, imageID)
 }
 
-// JobDelay is how long a job takes: INIT for its first third, then
+// SetJobDelay sets how long a job takes: INIT for its first third, then
 // RUNNING, then SUCCESS (or FAIL). Its change to the members takes effect
 // when it succeeds. Zero finishes jobs at once.
 func (s *Server) SetJobDelay(d time.Duration) {

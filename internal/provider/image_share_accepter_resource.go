@@ -278,9 +278,14 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 	}
 	writeErr := op.setStatus(ctx, plan.Status.ValueString(), plan.VaultID.ValueString())
 	state, readErr := op.readBack(ctx, plan)
-	if readErr == nil {
-		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+	if readErr != nil {
+		// IMS could not be read: keep the prior state rather than none,
+		// and let the next refresh show what the write did.
+		var prior imageShareAccepterModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		state = prior
 	}
+	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 	switch {
 	case writeErr != nil:
 		resp.Diagnostics.Append(op.failure(writeErr))

@@ -327,6 +327,11 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	state, readErr := op.readBack(ctx, plan)
 	if readErr == nil {
 		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+	} else {
+		// IMS could not be read: keep the prior state rather than none,
+		// and let the next refresh show what the writes did.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareIdentity{ImageID: prior.ImageID, Region: prior.Region})...)
 	}
 	switch {
 	case writeErr != nil:

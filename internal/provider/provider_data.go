@@ -100,8 +100,11 @@ func (d *providerData) discoverProject(ctx context.Context, region string) (stri
 		case <-ctx.Done():
 			return "", fmt.Errorf("the time limit ran out while waiting for the look-up of the project of region %s (timeouts): %w", region, ctx.Err())
 		case res := <-ch:
-			if id, ok := res.Val.(string); ok && res.Err == nil {
-				return id, nil
+			if res.Err == nil {
+				if id, ok := res.Val.(string); ok && id != "" {
+					return id, nil
+				}
+				return "", fmt.Errorf("the look-up of the project of region %s returned no project ID; this is a provider bug", region)
 			}
 			// The shared look-up ran under another caller's context; if
 			// that ran out, this caller still has time to try itself.
