@@ -85,7 +85,11 @@ func run(args []string, out io.Writer, wait func()) error {
 		if keys == "" {
 			keys = "none"
 		}
-		_, _ = fmt.Fprintf(out, "  account %s: projects %s; access keys %s\n", a.DomainID, strings.Join(a.Projects, ", "), keys)
+		projects := make([]string, len(a.Projects))
+		for i, p := range a.Projects {
+			projects[i] = p + " (" + a.Regions[i] + ")"
+		}
+		_, _ = fmt.Fprintf(out, "  account %s: projects %s; access keys %s\n", a.DomainID, strings.Join(projects, ", "), keys)
 	}
 	if *envFile != "" {
 		if err := writeEnv(*envFile, emu); err != nil {

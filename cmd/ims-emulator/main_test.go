@@ -47,7 +47,7 @@ func TestServesFixtures(t *testing.T) {
 	var out bytes.Buffer
 	err := run([]string{"-fixtures", path, "-env-file", envFile, "-job-delay", "600ms", "-fail-writes", "503"}, &out, func() {
 		printed := out.String()
-		for _, want := range []string{"serving " + path, "HW_IMS_ENDPOINT=http://127.0.0.1:", "account d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1",
+		for _, want := range []string{"serving " + path, "HW_IMS_ENDPOINT=http://127.0.0.1:", "account d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1: projects 0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d (eu-west-101)",
 			"access keys MODULEAK", "account d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2"} {
 			if !strings.Contains(printed, want) {
 				t.Errorf("the start-up message lacks %q:\n%s", want, printed)
