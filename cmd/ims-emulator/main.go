@@ -15,6 +15,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -102,7 +103,9 @@ func run(args []string, out io.Writer, wait func()) error {
 }
 
 // writeEnv writes the variables that point the provider at the emulator,
-// with the first account's first key and region, atomically.
+// with the first account's first key and region, atomically: a new
+// temporary file of mode 0600 in the same folder (os.CreateTemp never
+// follows a link planted at a predictable name), then a rename.
 func writeEnv(path string, emu *emulator.Server) error {
 	accounts := emu.Accounts()
 	if len(accounts) == 0 || len(accounts[0].AccessKeys) == 0 {
@@ -111,11 +114,23 @@ func writeEnv(path string, emu *emulator.Server) error {
 	a := accounts[0]
 	env := fmt.Sprintf("export HW_REGION_NAME=%s\nexport HW_ACCESS_KEY=%s\nexport HW_SECRET_KEY=%s\nexport HW_IMS_ENDPOINT=%s\nexport HW_AUTH_URL=%s\n",
 		a.Regions[0], a.AccessKeys[0], emu.SecretKey(a.AccessKeys[0]), emu.URL(), emu.IAMURL())
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(env), 0o600); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	defer func() { _ = os.Remove(f.Name()) }()
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if _, err := f.WriteString(env); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 func parseFaults(list string) ([]emulator.FaultKind, error) {

@@ -113,3 +113,35 @@ func TestRejectsBadFixtures(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvFileIsPrivate: -env-file writes a fresh file of mode 0600 (it
+// holds a secret key) and never writes through a link planted next to it.
+func TestEnvFileIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "world.json")
+	if err := os.WriteFile(path, []byte(fixtures), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	envFile := filepath.Join(dir, "env")
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, envFile+".tmp"); err != nil {
+		t.Fatal(err)
+	}
+	err := run([]string{"-fixtures", path, "-env-file", envFile}, &bytes.Buffer{}, func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Lstat(envFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 || !info.Mode().IsRegular() {
+		t.Errorf("env file mode %v, want a regular file of mode 0600", info.Mode())
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "keep me\n" {
+		t.Errorf("the file behind the planted link was overwritten: %q", b)
+	}
+}

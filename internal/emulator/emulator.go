@@ -9,7 +9,6 @@ package emulator
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,10 +70,14 @@ type Server struct {
 	info     map[string]ImageOptions
 	jobs     map[string]*job
 	failJobs map[string]jobFailure
-	faults   map[string][]FaultKind
-	always   map[string]FaultKind
-	attempts map[string]int
-	perImage map[string]int
+	skips    map[string]bool
+	// beforeWrite is called before each write (BeforeWrite).
+	beforeWrite func()
+	readings    Readings
+	faults      map[string][]FaultKind
+	always      map[string]FaultKind
+	attempts    map[string]int
+	perImage    map[string]int
 
 	// Now is the server's clock; tests shift it to simulate skew.
 	Now func() time.Time
@@ -106,6 +108,7 @@ func New() *Server {
 		info:      map[string]ImageOptions{},
 		jobs:      map[string]*job{},
 		failJobs:  map[string]jobFailure{},
+		skips:     map[string]bool{},
 		faults:    map[string][]FaultKind{},
 		always:    map[string]FaultKind{},
 		attempts:  map[string]int{},
@@ -113,7 +116,7 @@ func New() *Server {
 		Now:       time.Now,
 		SlowDelay: 30 * time.Second,
 	}
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.srv = httptest.NewUnstartedServer(s.routes())
 	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
 			s.connections.Add(1)
@@ -257,95 +260,6 @@ type authResult struct {
 	domainID string
 }
 
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
-	reqID := s.newRequestID()
-	w.Header().Set("X-Request-Id", reqID)
-	w.Header().Set("Content-Type", "application/json")
-
-	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	get := r.Method == http.MethodGet
-	isIAM := get && len(segs) == 2 && segs[0] == "v3" && segs[1] == "projects"
-	isMembers := get && len(segs) == 5 && segs[0] == "v1" && segs[2] == "cloudimages" && segs[4] == "members"
-	isMember := get && len(segs) == 6 && segs[0] == "v1" && segs[2] == "cloudimages" && segs[4] == "members"
-	isJob := get && len(segs) == 4 && segs[0] == "v1" && segs[2] == "jobs"
-	isImages := get && len(segs) == 2 && segs[0] == "v2" && segs[1] == "cloudimages"
-	isWrite := !get && len(segs) == 3 && segs[0] == "v1" && segs[1] == "cloudimages" && segs[2] == "members" &&
-		(r.Method == http.MethodPost || r.Method == http.MethodDelete || r.Method == http.MethodPut)
-	if !isIAM && !isMembers && !isMember && !isJob && !isWrite && !isImages {
-		writeGatewayError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", reqID)
-		return
-	}
-	var body []byte
-	if !get {
-		b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		if err != nil {
-			writeGatewayError(w, http.StatusBadRequest, "APIGW.0103", "Cannot read the request body", reqID)
-			return
-		}
-		body = b
-	}
-	switch {
-	case isWrite:
-		s.writes.Add(1)
-		if s.injectFault(w, r, TargetWrites, reqID) {
-			return
-		}
-	case isJob:
-		s.jobPolls.Add(1)
-		if s.injectFault(w, r, TargetJobs, reqID) {
-			return
-		}
-	case isImages:
-		s.imageLists.Add(1)
-		if s.injectFault(w, r, TargetImages, reqID) {
-			return
-		}
-	case isMember:
-		if s.injectFault(w, r, segs[3], reqID) {
-			return
-		}
-	}
-	if isMembers {
-		s.mu.Lock()
-		s.perImage[segs[3]]++
-		s.mu.Unlock()
-		if s.injectFault(w, r, segs[3], reqID) {
-			return
-		}
-	}
-	who, ok := s.authenticate(w, r, reqID, body)
-	if !ok {
-		return
-	}
-	switch {
-	case isWrite:
-		s.serveWrite(w, r, who, body, reqID)
-		return
-	case isJob:
-		s.serveJob(w, who, segs[1], segs[3], reqID)
-		return
-	case isMember:
-		s.serveMember(w, who, segs[1], segs[3], segs[5], reqID)
-		return
-	case isImages:
-		s.serveImages(w, r, who, reqID)
-		return
-	}
-	if isIAM {
-		if s.iamCalls.Add(1) == 1 && s.FirstIAMDelay > 0 {
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(s.FirstIAMDelay):
-			}
-		}
-		s.serveProjects(w, r, who)
-		return
-	}
-	s.serveMembers(w, r, who, segs[1], segs[3], reqID)
-}
-
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID string, body []byte) (authResult, bool) {
 	deny := func(msg string) (authResult, bool) {
 		writeGatewayError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: "+msg, reqID)
@@ -404,94 +318,6 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID stri
 		return deny("verify aksk signature fail")
 	}
 	return authResult{domainID: cred.DomainID}, true
-}
-
-func (s *Server) serveProjects(w http.ResponseWriter, r *http.Request, who authResult) {
-	name := r.URL.Query().Get("name")
-	type project struct {
-		ID       string `json:"id"`
-		Name     string `json:"name"`
-		DomainID string `json:"domain_id"`
-		Enabled  bool   `json:"enabled"`
-	}
-	out := struct {
-		Projects []project `json:"projects"`
-	}{Projects: []project{}}
-	s.mu.Lock()
-	for _, p := range s.projects {
-		if p.DomainID == who.domainID && (name == "" || p.Region == name) {
-			out.Projects = append(out.Projects, project{ID: p.ID, Name: p.Region, DomainID: p.DomainID, Enabled: true})
-		}
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) serveMembers(w http.ResponseWriter, r *http.Request, who authResult, projectID, imageID, reqID string) {
-	s.mu.Lock()
-	var owner *Project
-	for i := range s.projects {
-		if s.projects[i].ID == projectID {
-			owner = &s.projects[i]
-		}
-	}
-	members, found := s.images[projectID+"/"+imageID]
-	s.mu.Unlock()
-	if region := hostRegion(r.Host); region != "" && owner != nil && owner.Region != region {
-		writeGatewayError(w, http.StatusNotFound, "APIGW.0101", "Project "+projectID+" is not in region "+region+" served by "+r.Host, reqID)
-		return
-	}
-	if owner == nil || owner.DomainID != who.domainID {
-		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
-		return
-	}
-	q := r.URL.Query()
-	limit := 500
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid parameter limit: must be an integer from 1 to 1000")
-			return
-		}
-		limit = n
-	}
-	if !found {
-		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The image "+imageID+" does not exist or is not owned by project "+projectID)
-		return
-	}
-	start := 0
-	if m := q.Get("marker"); m != "" {
-		after, err := base64.StdEncoding.DecodeString(m)
-		idx := -1
-		if err == nil {
-			for i := range members {
-				if members[i].MemberID == string(after) {
-					idx = i
-					break
-				}
-			}
-		}
-		if idx < 0 {
-			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid parameter marker")
-			return
-		}
-		start = idx + 1
-	}
-	end := min(start+limit, len(members))
-	page := members[start:end]
-	type pageInfo struct {
-		NextMarker   string `json:"next_marker,omitempty"`
-		CurrentCount int    `json:"current_count"`
-	}
-	out := struct {
-		Members  []Member `json:"members"`
-		Schema   string   `json:"schema"`
-		PageInfo pageInfo `json:"page_info"`
-	}{Members: page, Schema: "/v2/schemas/members", PageInfo: pageInfo{CurrentCount: len(page)}}
-	if end < len(members) {
-		out.PageInfo.NextMarker = base64.StdEncoding.EncodeToString([]byte(members[end-1].MemberID))
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

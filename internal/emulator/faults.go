@@ -33,6 +33,12 @@ const (
 	// FaultHostileMessage answers 403 with an IMS error whose message holds
 	// terminal escapes and a line break that draws a fake second error.
 	FaultHostileMessage
+	// FaultNotFound answers 404 with IMS's image-not-found code, IMG.0027,
+	// whatever the path: a job that IMS does not know, say.
+	FaultNotFound
+	// FaultForbidden answers 403 as IMS does for a policy that does not
+	// allow the action.
+	FaultForbidden
 )
 
 // AllFaults lists every kind, for tests that cycle through them.
@@ -58,13 +64,17 @@ func (k FaultKind) String() string {
 		return "echo"
 	case FaultHostileMessage:
 		return "hostile-message"
+	case FaultNotFound:
+		return "not-found"
+	case FaultForbidden:
+		return "forbidden"
 	}
 	return "fault(" + strconv.Itoa(int(k)) + ")"
 }
 
 // ParseFault is the kind named by String.
 func ParseFault(name string) (FaultKind, bool) {
-	for _, k := range append(slices.Clone(AllFaults), FaultEcho, FaultHostileMessage) {
+	for _, k := range append(slices.Clone(AllFaults), FaultEcho, FaultHostileMessage, FaultNotFound, FaultForbidden) {
 		if k.String() == name {
 			return k, true
 		}
@@ -89,16 +99,25 @@ func (s *Server) FailAlways(imageID string, kind FaultKind) {
 	s.always[imageID] = kind
 }
 
+// ClearFaults ends every fault of a target (FailFirst and FailAlways).
+func (s *Server) ClearFaults(target string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.faults, target)
+	delete(s.always, target)
+}
+
 // injectFault answers with a fault when one is due and reports whether it did.
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, reqID string) bool {
 	key := r.URL.Path + "?" + r.URL.Query().Get("marker")
 	s.mu.Lock()
 	kind, ok := s.always[imageID]
-	if !ok {
-		seq := s.faults[imageID]
+	// Only a target with faults configured is counted: requests to any
+	// other path leave no bookkeeping behind.
+	if seq := s.faults[imageID]; !ok && len(seq) > 0 {
 		n := s.attempts[key]
-		s.attempts[key] = n + 1
 		if n < len(seq) {
+			s.attempts[key] = n + 1
 			kind, ok = seq[n], true
 		}
 	}
@@ -138,6 +157,10 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, re
 		writeJSON(w, http.StatusOK, map[string]any{"headers": r.Header, "url": r.URL.String()})
 	case FaultHostileMessage:
 		writeIMSError(w, http.StatusForbidden, "IMG.0001", "denied\x1b[2J\x1b[31m\nError: fake second line")
+	case FaultNotFound:
+		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The resource does not exist")
+	case FaultForbidden:
+		writeJSON(w, http.StatusForbidden, map[string]map[string]string{"error": {"message": "Policy doesn't allow the action to be performed"}})
 	case FaultGarbage:
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusOK)

@@ -1,10 +1,13 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -60,11 +63,33 @@ type FixtureMember struct {
 // LoadFixtures reads a fixture file and adds its world; it checks what the
 // emulator relies on (known owners, member types and statuses).
 func (s *Server) LoadFixtures(r io.Reader) error {
+	raw, err := io.ReadAll(io.LimitReader(r, maxFixtureBytes+1))
+	if err != nil {
+		return fmt.Errorf("fixtures: %w", err)
+	}
+	if len(raw) > maxFixtureBytes {
+		return fmt.Errorf("fixtures: the file is larger than %d MiB", maxFixtureBytes>>20)
+	}
 	var f FixtureFile
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return fmt.Errorf("fixtures: line %d: %w", lineAt(raw, syn.Offset), err)
+		case errors.As(err, &typ):
+			return fmt.Errorf("fixtures: line %d: %w", lineAt(raw, typ.Offset), err)
+		}
 		return fmt.Errorf("fixtures: %w", err)
+	}
+	// One JSON value, nothing after it: a second value is a mistake (two
+	// files pasted together), not something to ignore.
+	end := dec.InputOffset()
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		rest := raw[end:]
+		return fmt.Errorf("fixtures: line %d: unexpected data after the first JSON value", lineAt(raw, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))))
 	}
 	projects := map[string]bool{}
 	for i, a := range f.Accounts {
@@ -95,7 +120,15 @@ func (s *Server) LoadFixtures(r io.Reader) error {
 		}
 		s.SetImage(img.OwnerProject, img.ID, ImageOptions{Public: img.Public, Encrypted: img.Encrypted, FullECS: img.FullECS, FromCBR: img.FromCBR})
 		members := make([]Member, 0, len(img.Members))
+		seen := map[string]bool{}
 		for _, fm := range img.Members {
+			switch {
+			case fm.MemberID == "":
+				return fmt.Errorf("fixtures: line %d: image %s: a member has an empty member_id", lineOf(raw, img.ID, `"member_id"\s*:\s*""`), img.ID)
+			case seen[fm.MemberID]:
+				return fmt.Errorf("fixtures: line %d: image %s: member_id %s is listed twice", lineOf(raw, img.ID, `"member_id"\s*:\s*"`+regexp.QuoteMeta(fm.MemberID)+`"`, 2), img.ID, fm.MemberID)
+			}
+			seen[fm.MemberID] = true
 			if !slices.Contains(MemberTypes, fm.MemberType) || !slices.Contains(Statuses, fm.Status) {
 				return fmt.Errorf("fixtures: image %s: member %s needs member_type in %v and status in %v", img.ID, fm.MemberID, MemberTypes, Statuses)
 			}
@@ -111,6 +144,34 @@ func (s *Server) LoadFixtures(r io.Reader) error {
 		s.SetMembers(img.OwnerProject, img.ID, members)
 	}
 	return nil
+}
+
+// maxFixtureBytes bounds a fixtures file.
+const maxFixtureBytes = 64 << 20
+
+// lineAt is the line (from 1) of a byte offset.
+func lineAt(raw []byte, offset int64) int {
+	offset = min(max(offset, 0), int64(len(raw)))
+	return bytes.Count(raw[:offset], []byte("\n")) + 1
+}
+
+// lineOf is the line of the nth match (default the first) of pattern after
+// the image's id, for errors that the decoder cannot place; 0 when it is
+// not found.
+func lineOf(raw []byte, imageID, pattern string, nth ...int) int {
+	start := bytes.Index(raw, []byte(`"`+imageID+`"`))
+	if start < 0 {
+		return 0
+	}
+	want := 1
+	if len(nth) > 0 {
+		want = nth[0]
+	}
+	matches := regexp.MustCompile(pattern).FindAllIndex(raw[start:], want)
+	if len(matches) < want {
+		return 0
+	}
+	return lineAt(raw, int64(start+matches[want-1][0]))
 }
 
 // CheckLoopback refuses a listen address that is not on loopback: the

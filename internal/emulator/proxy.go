@@ -114,7 +114,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		},
 	})
 	// Serve HTTP on the tunnelled connection with the emulator's handler.
-	srv := &http.Server{Handler: http.HandlerFunc(p.emu.serveHTTP), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: p.emu.srv.Config.Handler, ReadHeaderTimeout: 10 * time.Second}
 	_ = srv.Serve(&oneConnListener{conn: tlsConn})
 }
 

@@ -36,6 +36,9 @@ type ImageOptions struct {
 	FullECS bool
 	// FromCBR full-ECS images need a vault_id when accepted.
 	FromCBR bool
+	// CreatedAt is the image's created_at in the image list; default
+	// 2024-01-01T00:00:00Z.
+	CreatedAt string
 }
 
 // SetImage stores an image of projectID with no members and its options;
@@ -96,6 +99,26 @@ func (s *Server) FailJobs(imageID, code, reason string) {
 	s.failJobs[imageID] = jobFailure{code: code, reason: reason}
 }
 
+// BeforeWrite calls f before each later write is served (nil: none), for
+// tests that change IMS between a refresh and a write: an image deleted
+// between the two, say.
+func (s *Server) BeforeWrite(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.beforeWrite = f
+}
+
+// SkipInJobs makes later jobs report SUCCESS without making their change
+// for these member IDs (an add that does not add, a remove that does not
+// remove, a status that does not change): SUCCESS is not proof.
+func (s *Server) SkipInJobs(memberIDs ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range memberIDs {
+		s.skips[id] = true
+	}
+}
+
 // Writes is the number of write requests received (add, remove, status).
 func (s *Server) Writes() int { return int(s.writes.Load()) }
 
@@ -112,7 +135,19 @@ type job struct {
 	images               []string
 }
 
-func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, who authResult, body []byte, reqID string) {
+// Job types as IMS names them (ShowJob's job_type).
+var jobTypes = map[string]string{
+	http.MethodPost:   "imsAddImageMembersJob",
+	http.MethodDelete: "imsDelImageMembersJob",
+	http.MethodPut:    "imsUpdateImageMembersJob",
+}
+
+// serveWrite is POST, DELETE and PUT /v1/cloudimages/members: the owner's
+// BatchAddMembers and BatchDeleteMembers, the recipient's
+// BatchUpdateMembers. Each answers a job id; the change is made when the
+// job succeeds.
+func (s *Server) serveWrite(w http.ResponseWriter, r request) {
+	who, body, reqID := r.who, r.body, r.reqID
 	var req struct {
 		Images        []string `json:"images"`
 		Projects      []string `json:"projects"`
@@ -121,6 +156,12 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, who authResu
 		ProjectID     string   `json:"project_id"`
 		Status        string   `json:"status"`
 		VaultID       string   `json:"vault_id"`
+	}
+	s.mu.Lock()
+	hook := s.beforeWrite
+	s.mu.Unlock()
+	if hook != nil {
+		hook()
 	}
 	if err := json.Unmarshal(body, &req); err != nil || len(req.Images) == 0 {
 		writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid request body: images is required")
@@ -137,18 +178,15 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, who authResu
 			writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid request body: one of projects, domains and organizations is required")
 			return
 		}
-		apply, code, msg = s.planShare(r, who, r.Method == http.MethodPost, req.Images, req.Projects, req.Domains, req.Organizations)
+		apply, code, msg = s.planShare(r.Request, who, r.Method == http.MethodPost, req.Images, req.Projects, req.Domains, req.Organizations)
 	}
 	if code != "" {
-		status := http.StatusBadRequest
-		if code == "IMG.0027" {
-			status = http.StatusNotFound
-		}
-		writeIMSError(w, status, code, msg)
+		// The error-code table answers every refusal of a write with 400,
+		// IMG.0027 (no such image) included.
+		writeIMSError(w, http.StatusBadRequest, code, msg)
 		return
 	}
-	jobType := map[string]string{http.MethodPost: "batchAddMembers", http.MethodDelete: "batchDeleteMembers", http.MethodPut: "batchUpdateMembers"}[r.Method]
-	j := &job{id: hexID(reqID), project: who.projectFor(s, ""), jobType: jobType, begin: s.Now(), delay: s.jobDelay, images: req.Images}
+	j := &job{id: hexID(reqID), project: who.projectFor(s, ""), jobType: jobTypes[r.Method], begin: s.Now(), delay: s.jobDelay, images: req.Images}
 	for _, img := range req.Images {
 		if f, ok := s.failJobs[img]; ok {
 			j.failure = &f
@@ -238,13 +276,20 @@ func (s *Server) planShare(r *http.Request, who authResult, add bool, images, pr
 			c.edits = append(c.edits, edit{"domain", d, nil})
 		}
 		for _, urn := range orgs {
-			id := urn[strings.LastIndex(urn, "/")+1:]
-			if !strings.HasPrefix(id, "ou-") && !strings.HasPrefix(id, "o-") {
+			// Every form of BatchAddMembers' example: an organization
+			// (…:organization:o-x), its root (…:root:o-x/r-y) or a unit
+			// (…:ou:o-x/ou-y, nested units too); a removal may name the
+			// bare ID, as the delete page's example does.
+			id := organizationID(urn)
+			if id == "" {
 				return nil, "IMG.0001", "Invalid organization URN " + urn
 			}
-			u := urn
-			next = s.editMembers(next, add, img, "organization", id, &u, now)
-			c.edits = append(c.edits, edit{"organization", id, &u})
+			var u *string
+			if strings.HasPrefix(urn, "organizations::") {
+				u = &urn
+			}
+			next = s.editMembers(next, add, img, "organization", id, u, now)
+			c.edits = append(c.edits, edit{"organization", id, u})
 		}
 		limit := MaxMembers
 		if s.info[img].FullECS {
@@ -265,23 +310,41 @@ func (s *Server) planShare(r *http.Request, who authResult, add bool, images, pr
 				continue
 			}
 			for _, e := range c.edits {
-				ms = s.editMembers(ms, add, c.image, e.memberType, e.id, e.urn, s.Now())
+				if !s.skips[e.id] {
+					ms = s.editMembers(ms, add, c.image, e.memberType, e.id, e.urn, s.Now())
+				}
 			}
 			s.images[c.key] = ms
 		}
 	}, "", ""
 }
 
-// editMembers adds (when missing) or removes one member.
+// organizationID is the member ID of an organization URN (its last
+// segment, as IMS lists it), or of a bare ID; "" when it is neither.
+func organizationID(v string) string {
+	id := v[strings.LastIndexAny(v, ":/")+1:]
+	for _, prefix := range []string{"o-", "r-", "ou-"} {
+		if strings.HasPrefix(id, prefix) && len(id) > len(prefix) {
+			return id
+		}
+	}
+	return ""
+}
+
+// editMembers adds (when missing) or removes one member, unless a test
+// made the job skip it.
 func (s *Server) editMembers(ms []Member, add bool, imageID, memberType, id string, urn *string, now time.Time) []Member {
 	i := slices.IndexFunc(ms, func(m Member) bool { return m.MemberID == id })
 	switch {
 	case add && i < 0:
 		m := NewMember(imageID, memberType, "pending", id, now)
 		m.MemberID, m.URN, m.UpdatedAt = id, urn, m.CreatedAt
+		if s.readings.OmitURN {
+			m.URN = nil
+		}
 		return append(ms, m)
 	case !add && i >= 0:
-		return slices.Delete(ms, i, i+1)
+		return slices.DeleteFunc(ms, func(m Member) bool { return m.MemberID == id })
 	}
 	return ms
 }
@@ -307,6 +370,9 @@ func (s *Server) planStatus(who authResult, images []string, projectID, status, 
 		keys = append(keys, owner.ID+"/"+img)
 	}
 	return func() {
+		if s.skips[projectID] {
+			return
+		}
 		for _, k := range keys {
 			ms := s.images[k]
 			for i := range ms {
@@ -328,64 +394,4 @@ func (a authResult) projectFor(s *Server, region string) string {
 		}
 	}
 	return ""
-}
-
-func (s *Server) serveJob(w http.ResponseWriter, who authResult, projectID, jobID, reqID string) {
-	s.mu.Lock()
-	j, ok := s.jobs[jobID]
-	p := s.projectByID(projectID)
-	s.mu.Unlock()
-	if p == nil || p.DomainID != who.domainID {
-		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
-		return
-	}
-	if !ok {
-		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The job "+jobID+" does not exist")
-		return
-	}
-	elapsed := s.Now().Sub(j.begin)
-	out := map[string]any{"job_id": j.id, "job_type": j.jobType, "begin_time": j.begin.UTC().Format(time.RFC3339), "entities": map[string]any{}}
-	switch {
-	case elapsed < j.delay/3:
-		out["status"] = "INIT"
-	case elapsed < j.delay:
-		out["status"] = "RUNNING"
-	case j.failure != nil:
-		out["status"] = "FAIL"
-		out["error_code"] = j.failure.code
-		out["fail_reason"] = j.failure.reason
-		out["end_time"] = j.begin.Add(j.delay).UTC().Format(time.RFC3339)
-		results := make([]map[string]string, len(j.images))
-		for i, img := range j.images {
-			results[i] = map[string]string{"image_id": img, "status": "fail", "error_code": j.failure.code}
-		}
-		out["entities"] = map[string]any{"results": results}
-	default:
-		out["status"] = "SUCCESS"
-		out["end_time"] = j.begin.Add(j.delay).UTC().Format(time.RFC3339)
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) serveMember(w http.ResponseWriter, who authResult, projectID, imageID, memberID, reqID string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.projectByID(projectID)
-	if p == nil || p.DomainID != who.domainID {
-		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
-		return
-	}
-	owner, ms := s.owner(imageID)
-	// The owner may read any member; a recipient only itself.
-	if owner == nil || (owner.ID != projectID && memberID != projectID) {
-		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The image "+imageID+" does not exist or is not shared with project "+projectID)
-		return
-	}
-	for _, m := range ms {
-		if m.MemberID == memberID {
-			writeJSON(w, http.StatusOK, m)
-			return
-		}
-	}
-	writeIMSError(w, http.StatusNotFound, "IMG.0027", "The image "+imageID+" is not shared with "+memberID)
 }

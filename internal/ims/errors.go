@@ -276,3 +276,45 @@ func oneLine(s string, limit int) string {
 	}
 	return s
 }
+
+// CodeImageNotFound is IMS's code for an image ID that does not exist
+// ("The image ID in the request does not exist", HTTP 400 in the IMS
+// error-code table; the members pages list 404 for the same case).
+const CodeImageNotFound = "IMG.0027"
+
+// NotFound says what a failed call on one image's own path means for that
+// image.
+type NotFound int
+
+// The answers NotFoundOf tells apart.
+const (
+	// NotNotFound is any other failure: an error, never "gone".
+	NotNotFound NotFound = iota
+	// ImageGone is IMS's own image-not-found answer (IMG.0027, as 400 or
+	// 404) on the image's own members path.
+	ImageGone
+	// Unconfirmed is a 404 on the image's own path that carries no IMS
+	// code saying why: the caller confirms before it believes the image
+	// is gone.
+	Unconfirmed
+)
+
+// NotFoundOf classifies err for the image imageID. Only an answer on that
+// image's own members path (the list, or one member) counts: a gateway code
+// (APIGW.*, as a mistyped endpoint gets) or any other path is an error,
+// whatever its status.
+func NotFoundOf(err error, imageID string) NotFound {
+	var e *APIError
+	if !errors.As(err, &e) || imageID == "" || !strings.Contains(e.Path, "/cloudimages/"+imageID+"/members") {
+		return NotNotFound
+	}
+	switch {
+	case strings.HasPrefix(e.Code, "APIGW."):
+		return NotNotFound
+	case e.Code == CodeImageNotFound && (e.StatusCode == http.StatusNotFound || e.StatusCode == http.StatusBadRequest):
+		return ImageGone
+	case e.StatusCode == http.StatusNotFound:
+		return Unconfirmed
+	}
+	return NotNotFound
+}

@@ -19,31 +19,65 @@ type Image struct {
 	ImageType  string `json:"__imagetype"`
 	Visibility string `json:"visibility"`
 	Status     string `json:"status"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
 }
 
-// ListImagesInput selects images (GET /v2/cloudimages).
+// ListImagesInput selects images (GET /v2/cloudimages, ListImages). The
+// IMS reference's common queries: the project's own shared images are
+// ImageType "shared" with Owner the project (an image the project shared
+// and one it accepted both have __imagetype shared, told apart by owner);
+// images shared with the project are ImageType "shared", Visibility
+// "shared" and a MemberStatus (member_status needs visibility=shared).
 type ListImagesInput struct {
 	Endpoint string
 	// ProjectID is the caller's project, sent as X-Project-Id.
 	ProjectID string
-	// ImageType is "private" (the project's own), "shared" (shared with
-	// it) or "gold" (public).
+	// ImageType is __imagetype: "private", "shared" or "gold".
 	ImageType string
+	// Owner keeps the images of one project.
+	Owner string
+	// Visibility is "private", "public" or "shared".
+	Visibility string
 	// MemberStatus selects shared images by the caller's status:
 	// accepted, rejected or pending.
 	MemberStatus string
-	// PageSize is the limit asked for; zero means DefaultPageSize.
+	// ID keeps one image.
+	ID string
+	// EnterpriseProjectID is enterprise_project_id: users authorized for
+	// enterprise projects only must pass one ("all_granted_eps" for all
+	// they may see).
+	EnterpriseProjectID string
+	// PageSize is the limit asked for; zero means DefaultImagePageSize.
 	PageSize int
 }
+
+// DefaultImagePageSize is ListImages' documented default limit; the
+// reference gives no maximum, so the provider asks for no more.
+const DefaultImagePageSize = 500
 
 // MaxImages bounds the images one listing accepts, so that a server that
 // never stops paging ends the listing with an error.
 const MaxImages = 100_000
 
+// query is the page request's query string.
+func (in ListImagesInput) query(size int, marker string) string {
+	q := url.Values{"limit": {strconv.Itoa(size)}}
+	for k, v := range map[string]string{"__imagetype": in.ImageType, "owner": in.Owner, "visibility": in.Visibility,
+		"member_status": in.MemberStatus, "id": in.ID, "enterprise_project_id": in.EnterpriseProjectID, "marker": marker} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
+}
+
 // ListImages pages through the image list, marker by marker (the ID of the
 // last image of a page), and hands each page to page as it arrives, so that
 // the caller can start working before the last page. It stops at the first
-// page shorter than the limit, or when page returns an error.
+// empty page, never at a short one: a server may cap its pages below the
+// limit asked for. It ends with an error on a page longer than the limit,
+// a marker that does not move on, more than MaxImages, or an error of page.
 func (c *Client) ListImages(ctx context.Context, in ListImagesInput, page func([]Image) error) error {
 	u, err := parseEndpoint(in.Endpoint)
 	if err != nil {
@@ -52,22 +86,12 @@ func (c *Client) ListImages(ctx context.Context, in ListImagesInput, page func([
 	u = joinPath(u, "v2", "cloudimages")
 	size := in.PageSize
 	if size <= 0 {
-		size = DefaultPageSize
+		size = DefaultImagePageSize
 	}
 	marker, total, seen := "", 0, map[string]bool{}
 	for n := 1; ; n++ {
-		q := url.Values{"limit": {strconv.Itoa(size)}}
-		if in.ImageType != "" {
-			q.Set("__imagetype", in.ImageType)
-		}
-		if in.MemberStatus != "" {
-			q.Set("member_status", in.MemberStatus)
-		}
-		if marker != "" {
-			q.Set("marker", marker)
-		}
 		pu := *u
-		pu.RawQuery = q.Encode()
+		pu.RawQuery = in.query(size, marker)
 		var body struct {
 			Images *[]Image `json:"images"`
 		}
@@ -86,22 +110,19 @@ func (c *Client) ListImages(ctx context.Context, in ListImagesInput, page func([
 		images := *body.Images
 		total += len(images)
 		switch {
+		case len(images) == 0:
+			return nil
 		case len(images) > size:
 			return &ImagePagingError{Page: n, Problem: fmt.Sprintf("the page has %d images, more than the limit of %d that was asked for", len(images), size)}
 		case total > MaxImages:
 			return &ImagePagingError{Page: n, Problem: fmt.Sprintf("more than %d images", MaxImages)}
 		}
-		if len(images) > 0 {
-			if err := page(images); err != nil {
-				return err
-			}
-		}
-		if len(images) < size {
-			return nil
+		if err := page(images); err != nil {
+			return err
 		}
 		next := images[len(images)-1].ID
 		if next == "" || seen[next] {
-			return &ImagePagingError{Page: n, Problem: "the last image of a full page has no new ID to continue from"}
+			return &ImagePagingError{Page: n, Problem: "the last image of the page has no new ID to continue from"}
 		}
 		seen[next] = true
 		marker = next

@@ -129,13 +129,21 @@ func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput)
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
+// maxIDLen bounds an id taken into a path or a message: IMS's ids are UUIDs
+// and 32-character hex strings; a server that answers with a job id of
+// 200 kB must not have it echoed back.
+const maxIDLen = 128
+
+// plainID reports an id that is safe as one path segment and short.
+func plainID(s string) bool { return len(s) <= maxIDLen && idPattern.MatchString(s) }
+
 // MembersURL is {endpoint}/v1/{project_id}/cloudimages/{image_id}/members.
 func MembersURL(endpoint, projectID, imageID string) (*url.URL, error) {
 	// The ids become path segments: anything but a plain id could walk the
 	// path ("..") or add segments ("/"), so it is refused here too, not only
 	// at plan time.
-	if !idPattern.MatchString(projectID) || !idPattern.MatchString(imageID) {
-		return nil, fmt.Errorf("ims: project id %q and image id %q must be plain ids (letters, digits, '-', '_', '.')", projectID, imageID)
+	if !plainID(projectID) || !plainID(imageID) {
+		return nil, fmt.Errorf("ims: project id %q and image id %q must be plain ids (letters, digits, '-', '_', '.'; at most %d)", snippet([]byte(projectID)), snippet([]byte(imageID)), maxIDLen)
 	}
 	u, err := parseEndpoint(endpoint)
 	if err != nil {

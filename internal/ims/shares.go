@@ -18,13 +18,16 @@ import (
 const MaxShareMembers = 256
 
 // ShareRequest names images and the members to add to or remove from each
-// (POST and DELETE /v1/cloudimages/members). Organizations are URNs.
+// (POST and DELETE /v1/cloudimages/members, one body for both, as the SDK's
+// BatchAddMembersRequestBody). Organizations are URNs, as the SDK sends
+// them on both. As that body marshals, "projects" is always present (null
+// when there is none) and domains and organizations only when set.
 type ShareRequest struct {
 	// ProjectID is the caller's project (the owner's), sent as
 	// X-Project-Id.
 	ProjectID     string   `json:"-"`
 	Images        []string `json:"images"`
-	Projects      []string `json:"projects,omitempty"`
+	Projects      []string `json:"projects"`
 	Domains       []string `json:"domains,omitempty"`
 	Organizations []string `json:"organizations,omitempty"`
 }
@@ -75,6 +78,9 @@ func (c *Client) startJob(ctx context.Context, method, endpoint, projectID strin
 		if out.JobID == "" {
 			return errors.New(`no "job_id" in the response`)
 		}
+		if !plainID(out.JobID) {
+			return fmt.Errorf("the job_id %q is not a plain id of at most %d characters", snippet([]byte(out.JobID)), maxIDLen)
+		}
 		return nil
 	})
 	return out.JobID, err
@@ -92,6 +98,37 @@ type Job struct {
 	Entities   json.RawMessage `json:"entities,omitempty"`
 }
 
+// JobEntities is what a job says of its work (the SDK's JobEntities, the
+// parts that sharing jobs fill).
+type JobEntities struct {
+	ImageID string            `json:"image_id,omitempty"`
+	Results []JobEntityResult `json:"results,omitempty"`
+}
+
+// JobEntityResult is one image's outcome in a sharing job.
+type JobEntityResult struct {
+	ImageID   string `json:"image_id"`
+	ProjectID string `json:"project_id"`
+	Status    string `json:"status"`
+}
+
+// FailedImages lists the per-image results that did not succeed; a job
+// can report SUCCESS with some of these.
+func (j *Job) FailedImages() []JobEntityResult {
+	var e JobEntities
+	if len(j.Entities) == 0 || json.Unmarshal(j.Entities, &e) != nil {
+		return nil
+	}
+	var out []JobEntityResult
+	for _, r := range e.Results {
+		if !strings.EqualFold(r.Status, "success") {
+			r.ImageID, r.ProjectID, r.Status = oneLine(r.ImageID, maxIDLen), oneLine(r.ProjectID, maxIDLen), oneLine(r.Status, 64)
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Job statuses.
 const (
 	JobInit    = "INIT"
@@ -102,8 +139,8 @@ const (
 
 // GetJob reads a job once.
 func (c *Client) GetJob(ctx context.Context, endpoint, projectID, jobID string) (*Job, error) {
-	if !idPattern.MatchString(projectID) || !idPattern.MatchString(jobID) {
-		return nil, fmt.Errorf("ims: project id %q and job id %q must be plain ids", projectID, jobID)
+	if !plainID(projectID) || !plainID(jobID) {
+		return nil, fmt.Errorf("ims: project id %q and job id %q must be plain ids of at most %d characters", snippet([]byte(projectID)), snippet([]byte(jobID)), maxIDLen)
 	}
 	u, err := parseEndpoint(endpoint)
 	if err != nil {
@@ -152,40 +189,91 @@ func (e *JobError) Error() string {
 	return b.String()
 }
 
-// JobTimeoutError is a job still running when the caller's time ran out.
-type JobTimeoutError struct {
+// JobUnfinishedError is a job still going when the wait ended: the
+// caller's time ran out, or the caller was interrupted (Ctrl-C).
+type JobUnfinishedError struct {
 	JobID  string
 	Status string
 	Err    error
 }
 
-func (e *JobTimeoutError) Error() string {
+// Interrupted reports a wait that was cancelled rather than timed out.
+func (e *JobUnfinishedError) Interrupted() bool { return errors.Is(e.Err, context.Canceled) }
+
+func (e *JobUnfinishedError) Error() string {
+	if e.Interrupted() {
+		return fmt.Sprintf("the wait for IMS job %s (still %s) was interrupted; IMS may still complete the job", e.JobID, e.Status)
+	}
 	return fmt.Sprintf("IMS job %s was still %s when the time limit ran out; it may still complete", e.JobID, e.Status)
 }
 
-func (e *JobTimeoutError) Unwrap() error { return e.Err }
+func (e *JobUnfinishedError) Unwrap() error { return e.Err }
+
+// JobStatusError is a job that reports a status other than INIT, RUNNING,
+// SUCCESS and FAIL: waiting on could only run into the time limit.
+type JobStatusError struct {
+	Job *Job
+}
+
+func (e *JobStatusError) Error() string {
+	msg := fmt.Sprintf("IMS job %s (%s) reports status %q, which is none of %s, %s, %s and %s", e.Job.JobID, oneLine(e.Job.JobType, 128),
+		oneLine(e.Job.Status, 64), JobInit, JobRunning, JobSuccess, JobFail)
+	if e.Job.ErrorCode != "" {
+		msg += ", error " + oneLine(e.Job.ErrorCode, 128)
+	}
+	if e.Job.FailReason != "" {
+		msg += ", fail_reason: " + oneLine(e.Job.FailReason, 1024)
+	}
+	return msg
+}
+
+// JobReadError is a job that could not be read: what the job did is not
+// known, so the caller reads the image back before deciding anything.
+type JobReadError struct {
+	JobID string
+	Err   error
+}
+
+func (e *JobReadError) Error() string {
+	if e.NotFound() {
+		return fmt.Sprintf("IMS does not know job %s (job not found): %v", e.JobID, e.Err)
+	}
+	return fmt.Sprintf("reading IMS job %s: %v", e.JobID, e.Err)
+}
+
+func (e *JobReadError) Unwrap() error { return e.Err }
+
+// NotFound reports a job that IMS says does not exist.
+func (e *JobReadError) NotFound() bool {
+	var apiErr *APIError
+	return errors.As(e.Err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
+}
 
 // WaitJob polls a job until it ends, with a backoff from JobPollMin up to
 // JobPollMax (jittered), bounded by ctx. It returns the finished job, a
-// *JobError for FAIL, a *JobTimeoutError when ctx ends first, or the error
-// of reading the job (each read is itself retried as any GET is).
+// *JobError for FAIL, a *JobStatusError for a status it does not know, a
+// *JobUnfinishedError when ctx ends first (timed out or interrupted), or a
+// *JobReadError when the job cannot be read (each read is itself retried
+// as any GET is).
 func (c *Client) WaitJob(ctx context.Context, endpoint, projectID, jobID string) (*Job, error) {
 	wait := JobPollMin
 	status := JobInit
 	for {
 		job, err := c.GetJob(ctx, endpoint, projectID, jobID)
+		if job != nil && job.JobID == "" {
+			job.JobID = jobID
+		}
 		switch {
 		case err != nil && ctx.Err() != nil:
-			return nil, &JobTimeoutError{JobID: jobID, Status: status, Err: ctx.Err()}
+			return nil, &JobUnfinishedError{JobID: jobID, Status: status, Err: ctx.Err()}
 		case err != nil:
-			return nil, fmt.Errorf("reading IMS job %s: %w", jobID, err)
+			return nil, &JobReadError{JobID: jobID, Err: err}
 		case job.Status == JobSuccess:
 			return job, nil
 		case job.Status == JobFail:
-			if job.JobID == "" {
-				job.JobID = jobID
-			}
 			return job, &JobError{Job: job}
+		case job.Status != JobInit && job.Status != JobRunning:
+			return job, &JobStatusError{Job: job}
 		}
 		status = job.Status
 		half := wait / 2
@@ -193,7 +281,7 @@ func (c *Client) WaitJob(ctx context.Context, endpoint, projectID, jobID string)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, &JobTimeoutError{JobID: jobID, Status: status, Err: ctx.Err()}
+			return nil, &JobUnfinishedError{JobID: jobID, Status: status, Err: ctx.Err()}
 		case <-t.C:
 		}
 		wait = min(wait*2, JobPollMax)
@@ -209,8 +297,8 @@ func (c *Client) GetImageMember(ctx context.Context, endpoint, projectID, imageI
 	if err != nil {
 		return nil, err
 	}
-	if !idPattern.MatchString(memberID) {
-		return nil, fmt.Errorf("ims: member id %q must be a plain id", memberID)
+	if !plainID(memberID) {
+		return nil, fmt.Errorf("ims: member id %q must be a plain id of at most %d characters", snippet([]byte(memberID)), maxIDLen)
 	}
 	u := base.JoinPath(url.PathEscape(memberID))
 	var m Member

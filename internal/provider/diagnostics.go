@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,85 +13,273 @@ import (
 	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
 )
 
-// failedRead is what a diagnostic may mention about a failed read.
-type failedRead struct {
+// The IMS actions the provider's calls need, as the IMS permissions
+// reference (appendix "Image Sharing" and "Image Management") names them.
+const (
+	permissionGet   = "ims:images:get"
+	permissionShare = "ims:images:share"
+	permissionList  = "ims:images:list"
+)
+
+// operation says what a call was being made for, so that its diagnostic
+// names the operation, the setting that bounds it and the permission it
+// needs. Every type builds its operations with the constructors below.
+type operation struct {
+	// name is what was being done: read, create, update, delete, list or
+	// accept.
+	name string
+	// subject is the Terraform type, e.g. "ims_image_share", or "the
+	// ims_image_members data source".
+	subject string
+	// timeout is the operation's limit; timeoutHint is how to raise it,
+	// e.g. `timeouts { create = "..." }`.
+	timeout     time.Duration
+	timeoutHint string
+	// permissions are the IMS actions the operation needs.
+	permissions []string
+	// write marks an operation whose calls change something.
+	write bool
+}
+
+// dataSourceRead is the read of a data source, bounded by its timeouts.read.
+func dataSourceRead(typeName string, timeout time.Duration) operation {
+	return operation{name: "read", subject: "the " + typeName + " data source", timeout: timeout,
+		timeoutHint: fmt.Sprintf(`timeouts.read = %s; raise timeouts { read = "..." } on the data source`, timeout),
+		permissions: []string{permissionGet}}
+}
+
+// resourceOp is an operation of a resource: reads have their fixed limit,
+// the others their timeouts block's attribute.
+func resourceOp(typeName, name string, timeout time.Duration) operation {
+	op := operation{name: name, subject: typeName, timeout: timeout, permissions: []string{permissionGet}}
+	switch name {
+	case "read":
+		op.timeoutHint = fmt.Sprintf("a refresh of %s is bounded by %s", typeName, timeout)
+	default:
+		attr := name
+		if name == "accept" {
+			attr = "create"
+		}
+		op.write = true
+		op.permissions = []string{permissionShare, permissionGet}
+		op.timeoutHint = fmt.Sprintf(`timeouts.%s = %s; raise timeouts { %s = "..." } on %s`, attr, timeout, attr, typeName)
+	}
+	return op
+}
+
+// listOp is a terraform query list of typeName, bounded by its timeout.
+func listOp(typeName string, timeout time.Duration) operation {
+	return operation{name: "list", subject: "the " + typeName + " list resource", timeout: timeout,
+		timeoutHint: fmt.Sprintf(`timeout = %s; raise timeout = "..." in the list block's config`, timeout),
+		permissions: []string{permissionList, permissionGet}}
+}
+
+// failedCall is what a diagnostic may mention about a failed call.
+type failedCall struct {
+	op      operation
 	imageID string
 	target
-	timeout    time.Duration
 	maxRetries int
 }
 
-// readErrorDiagnostic turns any error of a members read into one diagnostic
-// that says what failed and what to do.
-func readErrorDiagnostic(err error, fr failedRead) diag.Diagnostic {
+// callDiagnostic turns any error of a call into one diagnostic that says
+// which operation failed, what IMS answered (code, message, request or
+// job id) and what to do.
+func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
 	var apiErr *ims.APIError
 	var decErr *ims.DecodeError
 	var reqErr *ims.RequestError
 	var pageErr *ims.PagingError
+	var imgPageErr *ims.ImagePagingError
+	var jobErr *ims.JobError
+	var unfinished *ims.JobUnfinishedError
+	var statusErr *ims.JobStatusError
+	var jobReadErr *ims.JobReadError
+	where := fc.where()
 	switch {
+	case errors.As(err, &jobErr):
+		return diag.NewErrorDiagnostic("IMS sharing job failed",
+			fmt.Sprintf("The %s of %s on %s failed in IMS: %s.\n\n%sState holds what IMS holds after the failure; fix the cause and apply again.",
+				fc.op.name, fc.op.subject, where, jobErr.Error(), withBlank(shareCodeAdvice(jobErr.Job.ErrorCode))))
+	case errors.As(err, &unfinished) && unfinished.Interrupted():
+		return diag.NewErrorDiagnostic("Interrupted while waiting for an IMS sharing job",
+			fmt.Sprintf("The %s of %s on %s was interrupted: %s. IMS goes on with a job it has accepted, so the change may still "+
+				"happen; the next refresh (terraform plan) shows what IMS holds.", fc.op.name, fc.op.subject, where, unfinished.Error()))
+	case errors.As(err, &unfinished):
+		return diag.NewErrorDiagnostic("Timed out waiting for an IMS sharing job",
+			fmt.Sprintf("The %s of %s on %s: %s (%s). The change may still complete in IMS: the next refresh (terraform plan) shows "+
+				"what it did. Raise the timeout if IMS is slow.", fc.op.name, fc.op.subject, where, unfinished.Error(), fc.op.timeoutHint))
+	case errors.As(err, &statusErr):
+		return diag.NewErrorDiagnostic("IMS sharing job in an unknown state",
+			fmt.Sprintf("The %s of %s on %s stopped waiting: %s. The provider does not guess what such a job did: the next refresh "+
+				"(terraform plan) shows what IMS holds. Report the job id to Huawei Cloud support if it persists.", fc.op.name, fc.op.subject, where, statusErr.Error()))
+	case errors.As(err, &jobReadErr):
+		return diag.NewErrorDiagnostic("Could not read an IMS sharing job",
+			fmt.Sprintf("The %s of %s on %s could not follow its job: %s. What the job did is not known from it; state holds what "+
+				"IMS held when the image was read back. Check endpoint %s, then apply again.", fc.op.name, fc.op.subject, where, jobReadErr.Error(), fc.endpoint))
 	case errors.As(err, &apiErr):
-		summary, hint := apiErrorAdvice(apiErr, fr)
-		detail := fmt.Sprintf("%s\n\n%s", apiErr.Error(), hint)
-		if apiErr.StatusCode == http.StatusNotFound {
-			return diag.NewAttributeErrorDiagnostic(path.Root("image_id"), summary, detail)
-		}
-		return diag.NewErrorDiagnostic(summary, detail)
+		return apiDiagnostic(apiErr, fc)
 	case errors.As(err, &decErr):
 		return diag.NewErrorDiagnostic("IMS returned an unreadable response",
-			fmt.Sprintf("%s\n\nSomething between the provider and IMS (a proxy, a captive portal, the wrong endpoint %s) may be answering "+
-				"instead of IMS. Check endpoint and HTTPS_PROXY; if it persists, report the request id to Huawei Cloud support.", decErr.Error(), fr.endpoint))
+			fmt.Sprintf("The %s of %s on %s: %s\n\nSomething between the provider and IMS (a proxy, a captive portal, the wrong endpoint %s) may be answering "+
+				"instead of IMS. Check endpoint and HTTPS_PROXY; if it persists, report the request id to Huawei Cloud support.", fc.op.name, fc.op.subject, where, decErr.Error(), fc.endpoint))
 	case errors.As(err, &reqErr):
 		switch {
 		case reqErr.Timeout():
-			return diag.NewErrorDiagnostic("Timed out reading image members",
-				fmt.Sprintf("%s.\n\nThe read's time limit (timeouts.read = %s) ran out. IMS at %s is slow or unreachable; raise "+
-					"timeouts { read = \"...\" } on the data source, or lower request_timeout so that a stalled attempt is retried sooner.",
-					reqErr.Error(), fr.timeout, fr.endpoint))
+			summary := "Timed out reading image members"
+			if fc.op.name != "read" {
+				summary = fmt.Sprintf("Timed out during the %s of %s", fc.op.name, fc.op.subject)
+			}
+			return diag.NewErrorDiagnostic(summary,
+				fmt.Sprintf("%s.\n\nThe %s's time limit (%s) ran out. IMS at %s is slow or unreachable; lower request_timeout so that a "+
+					"stalled attempt is retried sooner.", reqErr.Error(), fc.op.name, fc.op.timeoutHint, fc.endpoint))
 		case reqErr.TLS():
 			return diag.NewErrorDiagnostic("TLS certificate of IMS not trusted",
-				fmt.Sprintf("%s.\n\nIf a corporate proxy re-signs TLS, add its CA with cacert_file (HW_CACERT_FILE); insecure = true "+
-					"(HW_INSECURE) skips verification but exposes your credentials to anyone in the middle.", reqErr.Error()))
+				fmt.Sprintf("The %s of %s: %s.\n\nIf a corporate proxy re-signs TLS, add its CA with cacert_file (HW_CACERT_FILE); insecure = true "+
+					"(HW_INSECURE) skips verification but exposes your credentials to anyone in the middle.", fc.op.name, fc.op.subject, reqErr.Error()))
 		default:
 			return diag.NewErrorDiagnostic("Could not reach IMS",
-				fmt.Sprintf("%s.\n\nCheck that endpoint %s is right for region %s, that this machine can reach it, and HTTPS_PROXY/NO_PROXY. "+
-					"Failed attempts are retried up to max_retries (%d) times.", reqErr.Error(), fr.endpoint, fr.region, fr.maxRetries))
+				fmt.Sprintf("The %s of %s: %s.\n\nCheck that endpoint %s is right for region %s, that this machine can reach it, and HTTPS_PROXY/NO_PROXY. %s",
+					fc.op.name, fc.op.subject, reqErr.Error(), fc.endpoint, fc.region, fc.retries(reqErr.Attempts)))
 		}
 	case errors.As(err, &pageErr):
 		return diag.NewErrorDiagnostic("IMS paging failed",
 			pageErr.Error()+".\n\nThis is an IMS fault; try again, and report it to Huawei Cloud support if it persists.")
+	case errors.As(err, &imgPageErr):
+		return diag.NewErrorDiagnostic("IMS paging failed",
+			fmt.Sprintf("The %s of %s: %s.\n\nThis is an IMS fault; try again, and report it to Huawei Cloud support if it persists.", fc.op.name, fc.op.subject, imgPageErr.Error()))
 	}
-	return diag.NewErrorDiagnostic("Unable to read image members", err.Error())
+	return diag.NewErrorDiagnostic(fmt.Sprintf("The %s of %s failed", fc.op.name, fc.op.subject), err.Error())
+}
+
+// where names the image, project and region of a call.
+func (fc failedCall) where() string {
+	if fc.imageID == "" {
+		return fmt.Sprintf("project %s (region %s)", fc.projectID, fc.region)
+	}
+	return fmt.Sprintf("image %s (project %s, region %s)", fc.imageID, fc.projectID, fc.region)
+}
+
+// retries says how often a request was sent and why not more.
+func (fc failedCall) retries(attempts int) string {
+	attempts = max(attempts, 1)
+	if fc.op.write {
+		return fmt.Sprintf("The write was sent %d time%s: a write is retried only when IMS certainly did not act on it (429, 503, "+
+			"or no connection), so that it is never repeated; state holds what IMS holds after reading the image back.", attempts, plural(attempts))
+	}
+	return fmt.Sprintf("Failed attempts are retried up to max_retries (%d) times; this request was sent %d time%s.", fc.maxRetries, attempts, plural(attempts))
+}
+
+// apiDiagnostic is the diagnostic of an HTTP error answer.
+func apiDiagnostic(e *ims.APIError, fc failedCall) diag.Diagnostic {
+	if advice := shareCodeAdvice(e.Code); advice != "" && fc.op.write && e.Method != http.MethodGet {
+		return diag.NewAttributeErrorDiagnostic(path.Root("image_id"), "IMS refused to change the sharing of the image",
+			fmt.Sprintf("The %s of %s on %s: %s\n\n%s", fc.op.name, fc.op.subject, fc.where(), e.Error(), advice))
+	}
+	summary, hint := apiErrorAdvice(e, fc)
+	detail := fmt.Sprintf("%s\n\n%s", e.Error(), hint)
+	if fc.op.subject != "" {
+		detail = fmt.Sprintf("The %s of %s: %s", fc.op.name, fc.op.subject, detail)
+	}
+	if e.StatusCode == http.StatusNotFound && !strings.HasPrefix(e.Code, "APIGW.") {
+		return diag.NewAttributeErrorDiagnostic(path.Root("image_id"), summary, detail)
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
 }
 
 // apiErrorAdvice is the summary and the hint for an HTTP error status.
-func apiErrorAdvice(e *ims.APIError, fr failedRead) (string, string) {
-	switch e.StatusCode {
-	case http.StatusUnauthorized:
+func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
 		return "IMS rejected the credentials",
 			"Check access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), or token (HW_AUTH_TOKEN): they may be wrong, deleted or expired, " +
 				"and temporary keys need their security_token (HW_SECURITY_TOKEN). A signature is valid for 15 minutes only, so also " +
 				"check that this machine's clock is right (NTP)."
-	case http.StatusForbidden:
+	case e.StatusCode == http.StatusForbidden:
 		return "Permission denied by IMS",
-			fmt.Sprintf("The credentials need the IMS permission ims:images:get (for example the IMS ReadOnlyAccess policy) on project %s, "+
-				"and project_id must be the project of region %s that owns the image.", fr.projectID, fr.region)
-	case http.StatusNotFound:
+			fmt.Sprintf("The %s needs the IMS permission%s %s on project %s (for example the IMS FullAccess policy for writes, ReadOnlyAccess for "+
+				"reads), and project_id must be the project of region %s that owns the image.", fc.op.name, plural(len(fc.op.permissions)),
+				strings.Join(fc.op.permissions, " and "), fc.projectID, fc.region)
+	case strings.HasPrefix(e.Code, "APIGW.") && e.StatusCode == http.StatusNotFound:
+		return "IMS endpoint does not serve this API",
+			fmt.Sprintf("The API gateway at %s knows no API at %s (%s). The endpoint is probably mistyped: it is the base URL, such as "+
+				"https://ims.%s.myhuaweicloud.com, without a path. Nothing was decided from this answer.", fc.endpoint, e.Path, e.Code, fc.region)
+	case e.StatusCode == http.StatusNotFound:
 		return "Image not found",
 			fmt.Sprintf("No image %s in project %s of region %s. Check image_id and region: members can be listed only by the project "+
-				"that owns the image, not by the projects it is shared with.", fr.imageID, fr.projectID, fr.region)
-	case http.StatusBadRequest:
+				"that owns the image, not by the projects it is shared with.", fc.imageID, fc.projectID, fc.region)
+	case e.StatusCode == http.StatusBadRequest && fc.op.write:
+		return "IMS refused the request",
+			fmt.Sprintf("IMS refused the %s (%s). %s", fc.op.name, codeOrNone(e.Code), unlistedCode(e.Code))
+	case e.StatusCode == http.StatusBadRequest:
 		return "IMS rejected the request",
 			"The request was malformed in IMS's view. Check image_id; if it is right, this is a provider bug: report it with the request id."
-	case http.StatusTooManyRequests:
+	case e.StatusCode == http.StatusTooManyRequests:
 		return "IMS is throttling requests",
-			fmt.Sprintf("Requests were retried up to max_retries (%d) times. Lower terraform -parallelism, raise max_retries, or try again later.", fr.maxRetries)
-	}
-	if e.StatusCode >= 500 {
+			fmt.Sprintf("%s Lower terraform -parallelism, raise max_retries, or try again later.", fc.retries(e.Attempts))
+	case e.StatusCode >= 500:
 		return "IMS is unavailable",
-			fmt.Sprintf("IMS answered with a server error and was retried up to max_retries (%d) times. Try again later, raise max_retries, "+
-				"or report the request id to Huawei Cloud support.", fr.maxRetries)
+			fmt.Sprintf("IMS answered with a server error. %s Try again later, raise max_retries, or report the request id to Huawei Cloud support.",
+				fc.retries(e.Attempts))
 	}
 	return "Unexpected answer from IMS", "Report the request id to Huawei Cloud support if this persists."
+}
+
+func codeOrNone(code string) string {
+	if code == "" {
+		return "no error code"
+	}
+	return "error " + code
+}
+
+// unlistedCode is the advice for a code without its own.
+func unlistedCode(code string) string {
+	if code == "" {
+		return "IMS gave no code: its message above says why."
+	}
+	return code + " is not a code the IMS error-code table lists for sharing; IMS's own message above says why. Check the arguments, " +
+		"and report the request id to Huawei Cloud support if they are right."
+}
+
+func withBlank(s string) string {
+	if s == "" {
+		return ""
+	}
+	return s + "\n\n"
+}
+
+// shareCodeAdvice says what to do about the IMS error codes of sharing, as
+// the IMS error-code table defines them.
+func shareCodeAdvice(code string) string {
+	switch code {
+	case "IMG.0001":
+		return "IMG.0001 means the request's format is invalid in IMS's view. Check image_id, the member IDs and, for " +
+			"ims_image_share_accepter, status and vault_id: accepting a full-ECS image created from a CBR backup needs vault_id."
+	case "IMG.0027":
+		return "IMG.0027 means the image ID does not exist. Check image_id and region (sharing stays within one region)."
+	case "IMG.0066":
+		return "IMG.0066 means the image ID is incorrect. Check image_id: a UUID of an image of this region."
+	case "IMG.0076":
+		return "An image cannot be shared with its own project or account: remove it from projects or domains."
+	case "IMG.0088":
+		return fmt.Sprintf("IMG.0088 means the sharing quota is reached (a system or data disk image can be shared with at most %d tenants, "+
+			"a full-ECS image with at most 10). Remove members, or ask Huawei Cloud to raise the quota.", ims.MaxShareMembers)
+	case "IMG.0089":
+		return "Public and Marketplace images cannot be shared: share a private copy of the image instead."
+	case "IMG.0098":
+		return "Encrypted images cannot be shared this way: share an unencrypted copy, or grant the KMS key to the recipients first."
+	case "IMG.0106":
+		return "The image belongs to another tenant: only the project that owns an image can share it. Check image_id and the credentials."
+	case "IMG.0108":
+		return "A project or account to share with does not exist in this region: sharing stays within one region. Check its ID and the region."
+	case "IMG.0135":
+		return "IMG.0135 means IMS does not share this full-ECS image: only full-ECS images created from CBR backups can be shared."
+	case "IMG.0177":
+		return "IMG.0177 means the image's tenant and a recipient are in different regions: sharing stays within one region."
+	case "IMG.0178":
+		return "IMG.0178 means a recipient is the image's own tenant: remove it from the members."
+	}
+	return ""
 }
 
 // projectDiscoveryDiagnostic explains a failed IAM look-up.
@@ -103,7 +292,7 @@ func projectDiscoveryDiagnostic(err error, region, authURL string) diag.Diagnost
 	detail := err.Error()
 	var apiErr *ims.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
-		_, hint := apiErrorAdvice(apiErr, failedRead{target: target{region: region}})
+		_, hint := apiErrorAdvice(apiErr, failedCall{target: target{region: region}})
 		detail += "\n\n" + hint
 	}
 	return diag.NewErrorDiagnostic("Cannot look up the project of region "+region,

@@ -1,14 +1,19 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
 )
 
 // These tests back the rows of the README table "What you see when...":
@@ -95,5 +100,89 @@ provider "ims" {
 	})
 	if n := a.emu.Requests(); n != 0 {
 		t.Errorf("%d requests reached the emulator with an unknown configuration", n)
+	}
+}
+
+// TestCallDiagnostic: every operation's diagnostic names the operation and
+// the setting or permission to change, for each kind of failure; a write's
+// diagnostics never give read advice.
+func TestCallDiagnostic(t *testing.T) {
+	tgt := target{region: testRegion, endpoint: "https://ims.example", projectID: testProject}
+	ops := []operation{
+		dataSourceRead("ims_image_members", time.Minute),
+		resourceOp("ims_image_share", "read", resourceReadTimeout),
+		resourceOp("ims_image_share", "create", time.Minute),
+		resourceOp("ims_image_share", "update", time.Minute),
+		resourceOp("ims_image_share", "delete", time.Minute),
+		resourceOp("ims_image_share_accepter", "accept", time.Minute),
+		listOp("ims_image_share", time.Minute),
+	}
+	write := &ims.APIError{Method: http.MethodPost, Path: "/v1/cloudimages/members", StatusCode: 500, Status: "500", Code: "IMG.0010", Attempts: 1}
+	read := &ims.APIError{Method: http.MethodGet, Path: "/v1/p/cloudimages/i/members", StatusCode: 403, Status: "403", Code: "IMG.0003", Attempts: 1}
+	kinds := map[string]error{
+		"timeout":     &ims.RequestError{Method: http.MethodGet, Path: "/x", Attempts: 1, Err: context.DeadlineExceeded},
+		"transport":   &ims.RequestError{Method: http.MethodGet, Path: "/x", Attempts: 2, Err: errors.New("connection refused")},
+		"5xx":         write,
+		"403":         read,
+		"interrupted": &ims.JobUnfinishedError{JobID: "j1", Status: "RUNNING", Err: context.Canceled},
+		"job timeout": &ims.JobUnfinishedError{JobID: "j1", Status: "RUNNING", Err: context.DeadlineExceeded},
+		"job fail":    &ims.JobError{Job: &ims.Job{JobID: "j1", JobType: "imsAddImageMembersJob", ErrorCode: "IMG.0088"}},
+		"job status":  &ims.JobStatusError{Job: &ims.Job{JobID: "j1", Status: "WEIRD"}},
+		"job read":    &ims.JobReadError{JobID: "j1", Err: errors.New("boom")},
+	}
+	for _, op := range ops {
+		for kind, err := range kinds {
+			d := callDiagnostic(err, failedCall{op: op, imageID: testImage, target: tgt, maxRetries: 5})
+			text := d.Summary() + "\n" + d.Detail()
+			want := []string{op.name}
+			switch kind {
+			case "timeout", "job timeout":
+				want = append(want, op.timeoutHint)
+			case "403":
+				want = append(want, op.permissions...)
+			case "interrupted":
+				want = append(want, "interrupted", "may still", "next refresh")
+			case "job fail":
+				want = append(want, "j1", "IMG.0088", "quota")
+			case "job status":
+				want = append(want, `"WEIRD"`)
+			case "job read":
+				want = append(want, "j1")
+			}
+			for _, w := range want {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s %s, %s: the diagnostic lacks %q:\n%s", op.name, op.subject, kind, w, text)
+				}
+			}
+			if op.write && (strings.Contains(text, "timeouts { read") || strings.Contains(text, "retried up to max_retries") || strings.Contains(text, "provider bug")) {
+				t.Errorf("%s %s, %s: a write gets read advice:\n%s", op.name, op.subject, kind, text)
+			}
+			if kind == "interrupted" && strings.Contains(text, "Timed out") {
+				t.Errorf("%s: an interruption is reported as a timeout:\n%s", op.name, text)
+			}
+		}
+	}
+}
+
+// TestOrganizationURNForms: every form of BatchAddMembers' example is
+// accepted at plan time (nested units too); anything else is refused.
+func TestOrganizationURNForms(t *testing.T) {
+	const acct = "3a2d95404f964a6aba78819bf8ddc1e3"
+	for urn, ok := range map[string]bool{
+		"organizations::" + acct + ":organization:o-wvntq58r3poyv180t5df1mdna4uwy9se":                                    true,
+		"organizations::" + acct + ":root:o-wvntq58r3poyv180t5df1mdna4uwy9se/r-2boe19iobnhxzs4hq3ncsgph9uz5mrj5":         true,
+		"organizations::" + acct + ":ou:o-wvntq58r3poyv180t5df1mdna4uwy9se/ou-x29s62b1e4w3xasa39w8sg1hkmujqxqc":          true,
+		"organizations::" + acct + ":ou:o-wvntq58r3poyv180t5df1mdna4uwy9se/ou-x29s62b1e4w3xasa39w8sg1hkmujqxqc/ou-abc12": true,
+		"organizations::" + acct + ":ou:o-abc":                        false,
+		"organizations::" + acct + ":root:o-abc":                      false,
+		"ou-x29s62b1e4w3xasa39w8sg1hkmujqxqc":                         false,
+		"organizations::" + acct + ":organization:o-abc/ou-def\nmore": false,
+	} {
+		if got := organizationURNPattern.MatchString(urn); got != ok {
+			t.Errorf("%q: accepted %v, want %v", urn, got, ok)
+		}
+	}
+	if identity(kindOrganization, "organizations::"+acct+":root:o-abc/r-def") != "r-def" || identity(kindOrganization, "R-DEF") != "r-def" {
+		t.Error("an organization's identity is its URN's last segment, in lower case")
 	}
 }

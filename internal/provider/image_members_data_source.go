@@ -126,10 +126,7 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	defer cancel()
 	ctx = withLogging(ctx, d.data.secrets)
 
-	region := d.data.settings.region
-	if !cfg.Region.IsNull() && cfg.Region.ValueString() != "" {
-		region = cfg.Region.ValueString()
-	}
+	region := d.data.regionOr(cfg.Region)
 	tgt, diags := d.data.targetFor(ctx, region)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -138,8 +135,8 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	imageID := cfg.ImageID.ValueString()
 	list, err := d.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: imageID})
 	if err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(err, failedRead{
-			imageID: imageID, target: tgt, timeout: readTimeout, maxRetries: d.data.settings.maxRetries,
+		resp.Diagnostics.Append(callDiagnostic(err, failedCall{
+			op: dataSourceRead("ims_image_members", readTimeout), imageID: imageID, target: tgt, maxRetries: d.data.settings.maxRetries,
 		}))
 		return
 	}

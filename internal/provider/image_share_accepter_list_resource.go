@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -29,8 +30,10 @@ type imageShareAccepterListResource struct {
 
 // imageShareAccepterListModel mirrors the list resource's config schema.
 type imageShareAccepterListModel struct {
-	Region types.String `tfsdk:"region"`
-	Status types.String `tfsdk:"status"`
+	Region              types.String `tfsdk:"region"`
+	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
+	Timeout             types.String `tfsdk:"timeout"`
+	Status              types.String `tfsdk:"status"`
 }
 
 func (l *imageShareAccepterListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -39,12 +42,16 @@ func (l *imageShareAccepterListResource) Metadata(_ context.Context, req resourc
 
 func (l *imageShareAccepterListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds every image shared with the caller's project (`GET /v2/cloudimages?__imagetype=shared&member_status=...`, " +
-			"all pages, for each status asked for), one result per image with its identity, for `terraform query` (Terraform >= 1.14). " +
+		MarkdownDescription: "Finds every image shared with the caller's project " +
+			"(`GET /v2/cloudimages?__imagetype=shared&visibility=shared&member_status=...`, as the IMS reference documents, every page, " +
+			"for each status asked for; the project's own images are left out), one result per image with its identity, for " +
+			"`terraform query` (Terraform >= 1.14). " +
 			"A pending share's generated block carries `status = \"pending\"`, which is not a status a configuration may ask for: " +
 			"set `accepted` or `rejected` before planning, and the plan shows the import and the update.",
 		Attributes: map[string]schema.Attribute{
-			"region": listRegionAttribute(),
+			"region":                listRegionAttribute(),
+			"enterprise_project_id": listEnterpriseProjectAttribute(),
+			"timeout":               listTimeoutAttribute(),
 			"status": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep only shares in this status of the caller's: `pending`, `accepted` or `rejected`. Default: all three.",
@@ -70,26 +77,42 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 	if s := cfg.Status.ValueString(); s != "" {
 		statuses = []string{s}
 	}
+	set := l.data.listSettings(cfg.Region, cfg.EnterpriseProjectID, cfg.Timeout)
+	op := listOp("ims_image_share_accepter", set.timeout)
 	stream.Results = resultStream(ctx, req.Limit, l.data.secrets, func(ctx context.Context, _ *errgroup.Group, send func(list.ListResult) bool) diag.Diagnostics {
 		ctx = withLogging(ctx, l.data.secrets)
-		tgt, diags := l.data.targetFor(ctx, l.data.regionOr(cfg.Region))
+		tctx, cancel := context.WithTimeoutCause(ctx, set.timeout, errListTimeout)
+		defer cancel()
+		tgt, diags := l.data.targetFor(tctx, set.region)
 		if diags.HasError() {
 			return diags
 		}
+		var progress listProgress
 		for _, status := range statuses {
-			err := l.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared", MemberStatus: status},
-				func(images []ims.Image) error {
-					for _, img := range images {
-						if !send(l.result(ctx, req, tgt, img, status)) {
-							return ctx.Err()
-						}
+			err := l.data.client.ListImages(tctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared",
+				Visibility: "shared", MemberStatus: status, EnterpriseProjectID: set.enterpriseProject}, func(images []ims.Image) error {
+				for _, img := range images {
+					progress.images.Add(1)
+					// Under a reading where the project's own shared
+					// images are listed too, owner tells them apart.
+					if img.Owner == tgt.projectID {
+						continue
 					}
-					return nil
-				})
-			if err != nil {
-				if ctx.Err() == nil {
-					diags.Append(shareOp{data: l.data, target: tgt, action: "list", timeout: resourceReadTimeout}.failure(err))
+					if !send(l.result(ctx, req, tgt, img, status)) {
+						return tctx.Err()
+					}
+					progress.results.Add(1)
 				}
+				return nil
+			})
+			switch {
+			case errors.Is(context.Cause(tctx), errListTimeout):
+				diags.Append(progress.timedOut(op))
+				return diags
+			case tctx.Err() != nil:
+				return diags
+			case err != nil:
+				diags.Append(callDiagnostic(err, failedCall{op: op, target: tgt, maxRetries: l.data.settings.maxRetries}))
 				return diags
 			}
 		}
@@ -100,7 +123,7 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 // result is the list result of one image shared with the caller.
 func (l *imageShareAccepterListResource) result(ctx context.Context, req list.ListRequest, tgt target, img ims.Image, status string) list.ListResult {
 	r := req.NewListResult(ctx)
-	r.DisplayName = fmt.Sprintf("%s from project %s (%s)", img.Name, img.Owner, status)
+	r.DisplayName = fmt.Sprintf("%s from project %s (%s)", displayText(img.Name, l.data.secrets), displayText(img.Owner, l.data.secrets), status)
 	model := imageShareAccepterModel{
 		ImageID: types.StringValue(img.ID), Status: types.StringValue(status), VaultID: types.StringNull(),
 		Region: types.StringValue(tgt.region), ID: types.StringValue(img.ID), MemberID: types.StringValue(tgt.projectID), Timeouts: timeoutsNull(),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -127,9 +128,16 @@ func (r *imageShareAccepterResource) Configure(_ context.Context, req resource.C
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// accepterOp is one operation of the accepter.
+// accepterOp is one operation of the accepter: the recipient's status on
+// one image.
 type accepterOp struct {
-	shareOp
+	*imageOp
+}
+
+// begin opens an operation of the accepter.
+func (r *imageShareAccepterResource) begin(ctx context.Context, m imageShareAccepterModel, name string, timeout time.Duration) (context.Context, accepterOp, func(), diag.Diagnostics) {
+	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share_accepter", m.Region, m.ImageID.ValueString(), name, timeout)
+	return ctx, accepterOp{op}, done, diags
 }
 
 // setStatus puts the recipient's status and waits for its job.
@@ -140,31 +148,85 @@ func (op accepterOp) setStatus(ctx context.Context, status, vaultID string) erro
 	if err != nil {
 		return err
 	}
-	_, err = op.data.client.WaitJob(ctx, op.target.endpoint, op.target.projectID, jobID)
-	return err
+	return op.wait(ctx, jobID)
 }
 
-// readBack reads the recipient's membership into a state on top of base.
-func (op accepterOp) readBack(ctx context.Context, base imageShareAccepterModel) (imageShareAccepterModel, error) {
-	if ctx.Err() != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), resourceReadTimeout)
-		defer cancel()
-	}
+// shareStatuses are the recipient's statuses, in the order the fallback
+// looks for them.
+var shareStatuses = []string{"accepted", "pending", "rejected"}
+
+// readStatus is the recipient's status on the image, or "" when the image
+// is not (or no longer) shared with it. It reads the recipient's own
+// membership (GET …/members/{member_id} with its project as both), which
+// the reference documents for the owner only: when IMS refuses that read
+// (403) or answers not-found, the recipient's image list decides instead
+// (__imagetype=shared&visibility=shared&id=…, for each member_status).
+func (op accepterOp) readStatus(ctx context.Context) (string, error) {
+	ctx, cancel := readContext(ctx)
+	defer cancel()
 	m, err := op.data.client.GetImageMember(ctx, op.target.endpoint, op.target.projectID, op.imageID, op.target.projectID)
-	if err != nil {
-		return base, err
+	if err == nil {
+		return m.Status, nil
 	}
+	var apiErr *ims.APIError
+	refused := errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && !strings.HasPrefix(apiErr.Code, "APIGW.")
+	if !refused && ims.NotFoundOf(err, op.imageID) == ims.NotNotFound {
+		return "", err
+	}
+	for _, status := range shareStatuses {
+		found := false
+		lerr := op.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: op.target.endpoint, ProjectID: op.target.projectID,
+			ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: status}, func(images []ims.Image) error {
+			for _, img := range images {
+				found = found || (img.ID == op.imageID && img.Owner != op.target.projectID)
+			}
+			return nil
+		})
+		if lerr != nil {
+			return "", fmt.Errorf("%w; the recipient's image list could not be read either: %w", err, lerr)
+		}
+		if found {
+			return status, nil
+		}
+	}
+	return "", nil
+}
+
+// state is the accepter's state for status, on top of base.
+func (op accepterOp) state(base imageShareAccepterModel, status string) imageShareAccepterModel {
 	s := base
 	s.ImageID = types.StringValue(op.imageID)
 	s.ID = types.StringValue(op.imageID)
 	s.Region = types.StringValue(op.target.region)
-	s.MemberID = types.StringValue(m.MemberID)
-	s.Status = types.StringValue(m.Status)
+	s.MemberID = types.StringValue(op.target.projectID)
+	s.Status = types.StringValue(status)
 	if s.Timeouts.IsNull() || s.Timeouts.IsUnknown() {
 		s.Timeouts = timeoutsNull()
 	}
-	return s, nil
+	return s
+}
+
+// statusNotSet is the diagnostic of a status job that ended without
+// setting the status asked for, or nil.
+func (op accepterOp) statusNotSet(want, got string) diag.Diagnostic {
+	if want == got {
+		return nil
+	}
+	return diag.NewErrorDiagnostic("IMS did not change the share's status",
+		fmt.Sprintf("The %s of %s on image %s (project %s, region %s): IMS reported %s as finished, but the status is %q, not %q. "+
+			"State holds what IMS holds. Apply again; if it persists, report the job id to Huawei Cloud support.",
+			op.op.name, op.op.subject, op.imageID, op.target.projectID, op.target.region, op.jobList(), got, want))
+}
+
+// notShared is the diagnostic of an image not shared with the recipient.
+func (op accepterOp) notShared(cause error) diag.Diagnostic {
+	detail := ""
+	if cause != nil {
+		detail = cause.Error() + "\n\n"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("image_id"), "Image not shared with this project",
+		fmt.Sprintf("%sImage %s is not shared with project %s in region %s. Ask the image's owner to share it (ims_image_share), "+
+			"and run this resource with the recipient's credentials.", detail, op.imageID, op.target.projectID, op.target.region))
 }
 
 func (s imageShareAccepterModel) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
@@ -175,53 +237,41 @@ func (s imageShareAccepterModel) save(ctx context.Context, state *tfsdk.State, i
 	return diags
 }
 
-// notShared reports an answer that means the image is not (or no longer)
-// shared with the recipient.
-func notShared(err error) bool {
-	var apiErr *ims.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
-}
-
-// op prepares an operation of the accepter.
-func (r *imageShareAccepterResource) op(ctx context.Context, m imageShareAccepterModel, action string, timeout time.Duration) (context.Context, context.CancelFunc, accepterOp, diag.Diagnostics) {
-	ctx, cancel, op, diags := r.data.beginOp(ctx, m.Region, m.ImageID.ValueString(), action, timeout)
-	return ctx, cancel, accepterOp{op}, diags
-}
-
+// Create sets the status asked for. A failed Create records no state.
 func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var plan imageShareAccepterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel, op, diags := r.op(ctx, plan, "create", timeout)
-	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, op, done, diags := r.begin(ctx, plan, "accept", timeout)
+	defer done()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	writeErr := op.setStatus(ctx, plan.Status.ValueString(), plan.VaultID.ValueString())
-	state, readErr := op.readBack(ctx, plan)
+	want := plan.Status.ValueString()
+	writeErr := op.setStatus(ctx, want, plan.VaultID.ValueString())
+	status, readErr := op.readStatus(ctx)
 	switch {
-	case writeErr != nil && notShared(writeErr):
-		resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image not shared with this project",
-			fmt.Sprintf("%s\n\nImage %s is not shared with project %s in region %s. Ask the image's owner to share it (ims_image_share), "+
-				"and run this resource with the recipient's credentials.", writeErr.Error(), op.imageID, op.target.projectID, op.target.region))
+	case readErr == nil && status == "":
+		resp.Diagnostics.Append(op.notShared(writeErr))
 	case writeErr != nil:
 		resp.Diagnostics.Append(op.failure(writeErr))
-		if readErr == nil && state.Status.ValueString() == plan.Status.ValueString() {
-			resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-		}
 	case readErr != nil:
 		resp.Diagnostics.Append(op.failure(readErr))
+	case op.statusNotSet(want, status) != nil:
+		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	default:
-		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+		resp.Diagnostics.Append(op.state(plan, status).save(ctx, &resp.State, resp.Identity)...)
 	}
 }
 
+// Read sets the status from IMS; a share that is gone is removed from
+// state, with a warning.
 func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var prior imageShareAccepterModel
@@ -229,8 +279,8 @@ func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, op, diags := r.op(ctx, prior, "read", resourceReadTimeout)
-	defer cancel()
+	ctx, op, done, diags := r.begin(ctx, prior, "read", resourceReadTimeout)
+	defer done()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -241,8 +291,12 @@ func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.Read
 				"for the provider's own project: use a provider configured for %s (project_id or its credentials).", m, op.target.projectID, op.target.region, m))
 		return
 	}
-	state, err := op.readBack(ctx, prior)
-	if notShared(err) {
+	status, err := op.readStatus(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	if status == "" {
 		// Set the identity first: CLIs without identity support fail with
 		// "Missing Resource Identity After Read" otherwise.
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareAccepterIdentity{
@@ -254,35 +308,33 @@ func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.Read
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.Append(op.failure(err))
-		return
-	}
-	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(op.state(prior, status).save(ctx, &resp.State, resp.Identity)...)
 }
 
+// Update sets the status; state ends as what IMS holds.
 func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var plan imageShareAccepterModel
+	var plan, prior imageShareAccepterModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel, op, diags := r.op(ctx, plan, "update", timeout)
-	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, op, done, diags := r.begin(ctx, plan, "update", timeout)
+	defer done()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	writeErr := op.setStatus(ctx, plan.Status.ValueString(), plan.VaultID.ValueString())
-	state, readErr := op.readBack(ctx, plan)
-	if readErr != nil {
-		// IMS could not be read: keep the prior state rather than none,
-		// and let the next refresh show what the write did.
-		var prior imageShareAccepterModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	want := plan.Status.ValueString()
+	writeErr := op.setStatus(ctx, want, plan.VaultID.ValueString())
+	status, readErr := op.readStatus(ctx)
+	state := op.state(plan, status)
+	if readErr != nil || status == "" {
+		// IMS could not be read (or no longer shares the image): keep the
+		// prior state rather than none, and let the next refresh decide.
 		state = prior
 	}
 	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
@@ -291,28 +343,41 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 		resp.Diagnostics.Append(op.failure(writeErr))
 	case readErr != nil:
 		resp.Diagnostics.Append(op.failure(readErr))
+	case status == "":
+		resp.Diagnostics.Append(op.notShared(nil))
+	case op.statusNotSet(want, status) != nil:
+		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	}
 }
 
-// Delete rejects the image, so that it leaves the recipient's image list;
-// an image no longer shared counts as done.
+// Delete rejects the image, so that it leaves the recipient's image list.
+// It is done when the status reads back as rejected, or the share is gone.
 func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var prior imageShareAccepterModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	timeout, diags := prior.Timeouts.Delete(ctx, defaultWriteTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel, op, diags := r.op(ctx, prior, "delete", timeout)
-	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, op, done, diags := r.begin(ctx, prior, "delete", timeout)
+	defer done()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := op.setStatus(ctx, "rejected", ""); err != nil && !notShared(err) {
-		resp.Diagnostics.Append(op.failure(err))
+	writeErr := op.setStatus(ctx, "rejected", "")
+	status, readErr := op.readStatus(ctx)
+	switch {
+	case readErr == nil && (status == "" || status == "rejected"):
+		return
+	case writeErr != nil:
+		resp.Diagnostics.Append(op.failure(writeErr))
+	case readErr != nil:
+		resp.Diagnostics.Append(op.failure(readErr))
+	default:
+		resp.Diagnostics.Append(op.statusNotSet("rejected", status))
 	}
 }
 

@@ -7,13 +7,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
 )
@@ -31,10 +29,12 @@ type imageShareListResource struct {
 
 // imageShareListModel mirrors the list resource's config schema.
 type imageShareListModel struct {
-	Region     types.String `tfsdk:"region"`
-	MemberType types.String `tfsdk:"member_type"`
-	Status     types.String `tfsdk:"status"`
-	ImageIDs   types.List   `tfsdk:"image_ids"`
+	Region              types.String `tfsdk:"region"`
+	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
+	Timeout             types.String `tfsdk:"timeout"`
+	MemberType          types.String `tfsdk:"member_type"`
+	Status              types.String `tfsdk:"status"`
+	ImageIDs            types.List   `tfsdk:"image_ids"`
 }
 
 func (l *imageShareListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -43,12 +43,15 @@ func (l *imageShareListResource) Metadata(_ context.Context, req resource.Metada
 
 func (l *imageShareListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds every image of the project (`GET /v2/cloudimages?__imagetype=private`, all pages) that is shared " +
-			"with at least one member, one result per image with its identity (and, with `include_resource`, the whole " +
-			"`ims_image_share`), for `terraform query` (Terraform >= 1.14) to adopt existing sharing. Members are read with at most " +
-			"16 requests at once, and results stream as they come.",
+		MarkdownDescription: "Finds every image of the project that is shared with at least one member, one result per image with its " +
+			"identity (and, with `include_resource`, the whole `ims_image_share`), for `terraform query` (Terraform >= 1.14) to adopt " +
+			"existing sharing. It lists the project's shared images the way the IMS reference documents " +
+			"(`GET /v2/cloudimages?__imagetype=shared&owner={project_id}`, every page) and reads the members of those only, with at " +
+			"most 16 requests at once; results stream as they come.",
 		Attributes: map[string]schema.Attribute{
-			"region": listRegionAttribute(),
+			"region":                listRegionAttribute(),
+			"enterprise_project_id": listEnterpriseProjectAttribute(),
+			"timeout":               listTimeoutAttribute(),
 			"member_type": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep only images shared with at least one member of this type: `project`, `domain` or `organization`.",
@@ -86,55 +89,27 @@ func (l *imageShareListResource) List(ctx context.Context, req list.ListRequest,
 		stream.Results = list.ListResultsStreamDiagnostics(redactDiagnostics(diags, l.data.secretsOrNil()))
 		return
 	}
+	set := l.data.listSettings(cfg.Region, cfg.EnterpriseProjectID, cfg.Timeout)
 	memberType, status := cfg.MemberType.ValueString(), cfg.Status.ValueString()
-	stream.Results = resultStream(ctx, req.Limit, l.data.secrets, func(ctx context.Context, g *errgroup.Group, send func(list.ListResult) bool) diag.Diagnostics {
-		ctx = withLogging(ctx, l.data.secrets)
-		tgt, diags := l.data.targetFor(ctx, l.data.regionOr(cfg.Region))
-		if diags.HasError() {
-			return diags
+	stream.Results = l.data.sharedImages(ctx, req.Limit, "ims_image_share", set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) (list.ListResult, bool) {
+		if len(only) > 0 && !slices.Contains(only, img.ID) {
+			return list.ListResult{}, false
 		}
-		err := l.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "private"}, func(images []ims.Image) error {
-			for _, img := range images {
-				if len(only) > 0 && !slices.Contains(only, img.ID) {
-					continue
-				}
-				g.Go(func() error {
-					if r, ok := l.result(ctx, req, tgt, img, memberType, status); ok {
-						send(r)
-					}
-					return nil
-				})
-			}
-			return ctx.Err()
-		})
-		if err != nil && ctx.Err() == nil {
-			op := shareOp{data: l.data, target: tgt, action: "list", timeout: resourceReadTimeout}
-			diags.Append(op.failure(err))
-		}
-		return diags
-	})
+		return l.result(ctx, req, tgt, img, ms, memberType, status)
+	}, func(img ims.Image) bool { return len(only) == 0 || slices.Contains(only, img.ID) })
 }
 
 // result is the list result of one image, and whether it is one: an image
 // with no member (that passes the filters) is not.
-func (l *imageShareListResource) result(ctx context.Context, req list.ListRequest, tgt target, img ims.Image, memberType, status string) (list.ListResult, bool) {
+func (l *imageShareListResource) result(ctx context.Context, req list.ListRequest, tgt target, img ims.Image, ms []ims.Member, memberType, status string) (list.ListResult, bool) {
 	r := req.NewListResult(ctx)
-	members, err := l.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: img.ID})
-	if err != nil {
-		if ctx.Err() != nil {
-			return r, false
-		}
-		op := shareOp{data: l.data, target: tgt, imageID: img.ID, action: "list", timeout: resourceReadTimeout}
-		r.Diagnostics.Append(op.failure(err))
-		return r, true
-	}
-	if !slices.ContainsFunc(members.Members, func(m ims.Member) bool {
+	if !slices.ContainsFunc(ms, func(m ims.Member) bool {
 		return (memberType == "" || m.MemberType == memberType) && (status == "" || m.Status == status)
 	}) {
 		return r, false
 	}
-	r.DisplayName = fmt.Sprintf("%s (%d member%s)", img.Name, len(members.Members), plural(len(members.Members)))
-	state := newShareState(imageShareModel{}, tgt, img.ID, members.Members)
+	state := newShareState(imageShareModel{}, tgt, img.ID, ms, members{})
+	r.DisplayName = fmt.Sprintf("%s (%d member%s)", displayText(img.Name, l.data.secrets), len(state.members), plural(len(state.members)))
 	r.Diagnostics.Append(r.Identity.Set(ctx, imageShareIdentity{ImageID: state.model.ImageID, Region: state.model.Region})...)
 	if req.IncludeResource {
 		model, diags := state.withMembers()
@@ -142,15 +117,6 @@ func (l *imageShareListResource) result(ctx context.Context, req list.ListReques
 		r.Diagnostics.Append(r.Resource.Set(ctx, &model)...)
 	}
 	return r, true
-}
-
-// listRegionAttribute is the region argument of both list resources.
-func listRegionAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		Optional:            true,
-		MarkdownDescription: "Region to list. Default: the provider's region.",
-		Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
-	}
 }
 
 func plural(n int) string {

@@ -148,3 +148,87 @@ func TestAccImageShareListResource_errorMidStream(t *testing.T) {
 		},
 	})
 }
+
+// TestAccImageShareListResource_documentedListing: the project's shared
+// images are found the documented way (__imagetype=shared&owner=), also
+// from a server that caps its pages far below the limit asked for, and
+// members are read for the shared images only.
+func TestAccImageShareListResource_documentedListing(t *testing.T) {
+	a := newTestAccount(t)
+	shared, _ := sharedWorld(a, 300)
+	a.emu.SetReadings(emulator.Readings{ImagePageCap: 7})
+	provider := a.providerConfig()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: testAccQueryInit},
+			{
+				Query:  true,
+				Config: provider + testAccImageShareListConfig("all", hclArg("enterprise_project_id", "0")),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("ims_image_share.all", len(shared)),
+				},
+			},
+		},
+	})
+	for i := range 300 {
+		if n := a.emu.ImageRequests(listImageID(i)); (i%10 == 0) != (n > 0) {
+			t.Errorf("image %d: %d members reads; want reads for shared images only", i, n)
+		}
+	}
+}
+
+// TestAccImageShareListResource_hostileName: an image name with terminal
+// escapes and line breaks is shown on one line without them.
+func TestAccImageShareListResource_hostileName(t *testing.T) {
+	a := newTestAccount(t)
+	p0 := emulator.NewMember(testImage, "project", "accepted", "p0", time.Now())
+	p0.MemberID = testRecipientProject(0)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{Name: "gold\x1b]0;pwned\x07\x1b[2J\nError: fake\r\n"})
+	a.emu.SetMembers(testProject, testImage, []emulator.Member{p0})
+	provider := a.providerConfig()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: testAccQueryInit},
+			{
+				Query:  true,
+				Config: provider + testAccImageShareListConfig("all"),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectResourceDisplayName("ims_image_share.all",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+							"image_id": knownvalue.StringExact(testImage), "region": knownvalue.StringExact(testRegion),
+						}),
+						knownvalue.StringExact("gold]0;pwned[2J Error: fake (1 member)")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccImageShareListResource_timeLimit: a server that stalls every
+// members read ends the listing at its timeout, with a diagnostic that
+// says how far it got.
+func TestAccImageShareListResource_timeLimit(t *testing.T) {
+	a := newTestAccount(t)
+	shared, _ := sharedWorld(a, 30)
+	a.emu.SlowDelay = time.Minute
+	for _, id := range shared {
+		a.emu.FailAlways(id, emulator.FaultSlow)
+	}
+	provider := a.providerConfig()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: testAccQueryInit},
+			{
+				Query:       true,
+				Config:      provider + testAccImageShareListConfig("all", hclArg("timeout", "3s")),
+				ExpectError: errRe("Listing ran out of time", "The list of the ims_image_share list resource", "timeout = 3s", "after 3 images listed", "0 results"),
+			},
+		},
+	})
+}

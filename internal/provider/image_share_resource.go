@@ -2,19 +2,13 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
-	"regexp"
-	"slices"
-	"sort"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -23,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
@@ -34,16 +29,6 @@ var (
 	_ resource.ResourceWithIdentity         = (*imageShareResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*imageShareResource)(nil)
 )
-
-// Default time limits of the share resources' operations.
-const (
-	defaultWriteTimeout = 10 * time.Minute
-	resourceReadTimeout = 5 * time.Minute
-)
-
-// organizationURNPattern is an organization (or organizational unit) URN
-// as IMS takes it, e.g. organizations::0a1b...:ou:o-abc/ou-def.
-var organizationURNPattern = regexp.MustCompile(`^organizations::[0-9a-zA-Z]+:(ou|organization):o-[0-9a-z]+(/[0-9a-z-]+)+$`)
 
 func newImageShareResource() resource.Resource { return &imageShareResource{} }
 
@@ -97,12 +82,14 @@ func (r *imageShareResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			// Optional
-			"projects": memberSet("Project IDs (32 hexadecimal characters)", "05041fffa40025702fcdc009d5a1b3c1",
-				stringvalidator.RegexMatches(projectIDPattern, "must be a project ID: 32 hexadecimal characters")),
-			"domains": memberSet("Account (domain) IDs (32 hexadecimal characters)", "0970dd7a1300f5672ff2c003c60ae115",
-				stringvalidator.RegexMatches(projectIDPattern, "must be an account (domain) ID: 32 hexadecimal characters")),
-			"organizations": memberSet("Organization URNs", "organizations::0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d:ou:o-abc123/ou-def456",
-				stringvalidator.RegexMatches(organizationURNPattern, "must be an organization URN such as organizations::{account}:ou:o-{org}/ou-{unit}")),
+			"projects": memberSet("Project IDs (32 lower-case hexadecimal characters, as IMS lists them)", "05041fffa40025702fcdc009d5a1b3c1",
+				stringvalidator.RegexMatches(memberIDPattern, "must be a project ID: 32 lower-case hexadecimal characters")),
+			"domains": memberSet("Account (domain) IDs (32 lower-case hexadecimal characters)", "0970dd7a1300f5672ff2c003c60ae115",
+				stringvalidator.RegexMatches(memberIDPattern, "must be an account (domain) ID: 32 lower-case hexadecimal characters")),
+			"organizations": memberSet("Organization URNs: an organization (`organizations::{account}:organization:o-{org}`), its root "+
+				"(`…:root:o-{org}/r-{root}`) or a unit (`…:ou:o-{org}/ou-{unit}`, nested units too)",
+				"organizations::0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d:ou:o-abc123/ou-def456",
+				stringvalidator.RegexMatches(organizationURNPattern, organizationURNRule)),
 			// Optional and computed
 			"region": schema.StringAttribute{
 				Optional:            true,
@@ -148,71 +135,88 @@ func (r *imageShareResource) Configure(_ context.Context, req resource.Configure
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// wantedMembers is the configured membership, by kind.
-type wantedMembers struct {
-	projects, domains, organizations []string
+// organizationURNRule is the plan-time message for a bad organization.
+const organizationURNRule = "must be an organization URN: organizations::{account}:organization:o-{org}, " +
+	"organizations::{account}:root:o-{org}/r-{root} or organizations::{account}:ou:o-{org}/ou-{unit}"
+
+// shareState is what IMS holds for an image, as the resource's state.
+type shareState struct {
+	model   imageShareModel
+	held    members
+	members []ims.Member
+	// warnings are what reading IMS found odd (a member listed twice).
+	warnings diag.Diagnostics
 }
 
-func (m imageShareModel) wanted(ctx context.Context) (wantedMembers, diag.Diagnostics) {
-	var w wantedMembers
-	var diags diag.Diagnostics
-	for _, s := range []struct {
-		set types.Set
-		out *[]string
-	}{{m.Projects, &w.projects}, {m.Domains, &w.domains}, {m.Organizations, &w.organizations}} {
-		if !s.set.IsNull() && !s.set.IsUnknown() {
-			diags.Append(s.set.ElementsAs(ctx, s.out, false)...)
-		}
-		sort.Strings(*s.out)
+// newShareState is the state of an image's sharing as IMS holds it, on top
+// of base (which supplies timeouts), spelling members as prefer does where
+// it names the same member.
+func newShareState(base imageShareModel, tgt target, imageID string, list []ims.Member, prefer members) shareState {
+	held, unique, warnings := heldMembers(imageID, list, prefer)
+	m := base
+	m.ImageID = types.StringValue(imageID)
+	m.ID = types.StringValue(imageID)
+	m.Region = types.StringValue(tgt.region)
+	m.Projects = stringSetOrNull(held[kindProject])
+	m.Domains = stringSetOrNull(held[kindDomain])
+	m.Organizations = stringSetOrNull(held[kindOrganization])
+	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
+		m.Timeouts = timeoutsNull()
 	}
-	return w, diags
+	return shareState{model: m, held: held, members: unique, warnings: warnings}
 }
 
-// held is the membership IMS holds, by kind (organizations by URN).
-func held(members []ims.Member) wantedMembers {
-	var h wantedMembers
-	for _, m := range members {
-		switch m.MemberType {
-		case "domain":
-			h.domains = append(h.domains, m.MemberID)
-		case "organization":
-			if m.URN != nil {
-				h.organizations = append(h.organizations, *m.URN)
-			} else {
-				h.organizations = append(h.organizations, m.MemberID)
-			}
-		default:
-			h.projects = append(h.projects, m.MemberID)
-		}
+// readShare reads the image's sharing into a state on top of base.
+func (o *imageOp) readShare(ctx context.Context, base imageShareModel, prefer members) (shareState, error) {
+	list, err := o.listMembers(ctx)
+	if err != nil {
+		return shareState{}, err
 	}
-	sort.Strings(h.projects)
-	sort.Strings(h.domains)
-	sort.Strings(h.organizations)
-	return h
+	return newShareState(base, o.target, o.imageID, list, prefer), nil
 }
 
-// minus is what a has and b does not, as a share request for one image.
-func (a wantedMembers) minus(b wantedMembers, imageID string) ims.ShareRequest {
-	diff := func(x, y []string) []string {
-		var out []string
-		for _, v := range x {
-			if !slices.Contains(y, v) {
-				out = append(out, v)
-			}
-		}
-		return out
+// withMembers is the model with its members list set.
+func (s shareState) withMembers() (imageShareModel, diag.Diagnostics) {
+	list, diags := memberList(s.members)
+	s.model.Members = list
+	return s.model, diags
+}
+
+// save writes the state and the identity.
+func (s shareState) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	model, diags := s.withMembers()
+	diags.Append(s.warnings...)
+	diags.Append(state.Set(ctx, &model)...)
+	if identity != nil {
+		diags.Append(identity.Set(ctx, imageShareIdentity{ImageID: model.ImageID, Region: model.Region})...)
 	}
-	return ims.ShareRequest{Images: []string{imageID}, Projects: diff(a.projects, b.projects), Domains: diff(a.domains, b.domains),
-		Organizations: diff(a.organizations, b.organizations)}
+	return diags
 }
 
+// stringSetOrNull is a set of strings, null when empty: an attribute the
+// configuration leaves out then matches an image with no such member.
+func stringSetOrNull(v []string) types.Set {
+	if len(v) == 0 {
+		return types.SetNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(v))
+	for i, s := range v {
+		elems[i] = types.StringValue(s)
+	}
+	set, _ := types.SetValue(types.StringType, elems)
+	return set
+}
+
+// Create shares the image with the configured members, after refusing an
+// image that already has members the configuration does not name. A
+// failed Create records no state: the next apply creates again and adopts
+// the members this one added (they are named in the configuration), so
+// that a failure can never lead to a destroy of members that were there
+// before.
 func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var plan imageShareModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
 	resp.Diagnostics.Append(diags...)
 	want, diags := plan.wanted(ctx)
@@ -221,87 +225,90 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	imageID := plan.ImageID.ValueString()
-	ctx, cancel, op, diags := r.data.beginOp(ctx, plan.Region, imageID, "create", timeout)
-	defer cancel()
+	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share", plan.Region, imageID, "create", timeout)
+	defer done()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	tgt := op.target
-
-	list, err := r.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: imageID})
+	before, err := op.readShare(ctx, plan, want)
 	if err != nil {
 		resp.Diagnostics.Append(op.failure(err))
 		return
 	}
-	if unmanaged := held(list.Members).minus(want, imageID); !unmanaged.Empty() {
+	resp.Diagnostics.Append(before.warnings...)
+	if unmanaged := before.held.minus(want); !unmanaged.empty() {
 		resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image already shared with members the configuration does not name",
 			fmt.Sprintf("Image %s is already shared with %s. Creating ims_image_share would take them away without a plan that shows it, "+
 				"so nothing was changed. Either add them to the configuration, or import the existing sharing and let the plan show "+
 				"what would change:\n\n  terraform import <address> %s\n\nor an import block with id = %q.",
-				imageID, describeMembers(unmanaged), imageID, imageID))
+				imageID, unmanaged, imageID, imageID))
 		return
 	}
-	writeErr := op.write(ctx, r.data.client.AddImageMembers, want.minus(held(list.Members), imageID))
-	// Whatever the write did, state holds what IMS holds.
-	state, readErr := op.readBack(ctx, plan)
+	added := want.minus(before.held)
+	if err := op.write(ctx, r.data.client.AddImageMembers, added); err != nil {
+		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	state, err := op.readShare(ctx, plan, want)
 	switch {
-	case writeErr != nil:
-		resp.Diagnostics.Append(op.failure(writeErr))
-		if readErr == nil && len(state.members) > 0 {
-			// Members were added: keep them in state (tainted) so that
-			// they are not lost to Terraform.
-			resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-		}
-		return
-	case readErr != nil:
-		resp.Diagnostics.Append(op.failure(readErr))
-		return
+	case err != nil:
+		resp.Diagnostics.Append(op.failure(err))
+	case op.notApplied(added, members{}, state.held) != nil:
+		resp.Diagnostics.Append(op.notApplied(added, members{}, state.held))
+	case op.disagrees(want, state.held) != nil:
+		resp.Diagnostics.Append(op.disagrees(want, state.held))
+	default:
+		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 	}
-	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 }
 
+// Read sets state from what IMS holds; an image that IMS says is gone is
+// removed from state, with a warning.
 func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var prior imageShareModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, op, diags := r.data.beginOp(ctx, prior.Region, prior.ImageID.ValueString(), "read", resourceReadTimeout)
-	defer cancel()
+	have, diags := prior.wanted(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	tgt, region := op.target, op.target.region
-	state, err := op.readBack(ctx, prior)
-	var apiErr *ims.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		// Set the identity first: CLIs without identity support fail with
-		// "Missing Resource Identity After Read" otherwise.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareIdentity{ImageID: prior.ImageID, Region: types.StringValue(region)})...)
-		resp.Diagnostics.AddWarning("Image no longer exists",
-			fmt.Sprintf("Image %s was not found in project %s of region %s (%s), so ims_image_share is removed from state. "+
-				"The next apply shares it again if it exists by then.", op.imageID, tgt.projectID, region, apiErr.Error()))
-		resp.State.RemoveResource(ctx)
+	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share", prior.Region, prior.ImageID.ValueString(), "read", resourceReadTimeout)
+	defer done()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	state, err := op.readShare(ctx, prior, have)
 	if err != nil {
+		gone, err := op.gone(ctx, err)
+		if gone {
+			// Set the identity first: CLIs without identity support fail
+			// with "Missing Resource Identity After Read" otherwise.
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareIdentity{ImageID: prior.ImageID, Region: types.StringValue(op.target.region)})...)
+			resp.Diagnostics.AddWarning("Image no longer exists",
+				fmt.Sprintf("IMS says image %s does not exist in project %s of region %s, so ims_image_share is removed from state. "+
+					"The next apply shares it again if it exists by then.", op.imageID, op.target.projectID, op.target.region))
+			resp.State.RemoveResource(ctx)
+			return
+		}
 		resp.Diagnostics.Append(op.failure(err))
 		return
 	}
 	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 }
 
+// Update adds before it removes, one job each, so that a failure in
+// between leaves the image shared with more members, never fewer than
+// either side wants; at the sharing quota (IMG.0088) it removes first,
+// since adding first can never succeed there. Whatever happened, state
+// ends as what IMS holds.
 func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var plan, prior imageShareModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
 	resp.Diagnostics.Append(diags...)
 	want, diags := plan.wanted(ctx)
@@ -311,43 +318,51 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imageID := plan.ImageID.ValueString()
-	ctx, cancel, op, diags := r.data.beginOp(ctx, prior.Region, imageID, "update", timeout)
-	defer cancel()
+	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share", prior.Region, plan.ImageID.ValueString(), "update", timeout)
+	defer done()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Add before removing, one job each: a failure in between leaves the
-	// image shared with more members, never fewer than either side wants.
-	writeErr := op.write(ctx, r.data.client.AddImageMembers, want.minus(have, imageID))
-	if writeErr == nil {
-		writeErr = op.write(ctx, r.data.client.RemoveImageMembers, have.minus(want, imageID))
+	added, removed := want.minus(have), have.minus(want)
+	writeErr := op.write(ctx, r.data.client.AddImageMembers, added)
+	switch {
+	case writeErr != nil && isQuota(writeErr) && !removed.empty():
+		if writeErr = op.write(ctx, r.data.client.RemoveImageMembers, removed); writeErr == nil {
+			writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
+		}
+	case writeErr == nil:
+		writeErr = op.write(ctx, r.data.client.RemoveImageMembers, removed)
 	}
-	state, readErr := op.readBack(ctx, plan)
-	if readErr == nil {
-		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-	} else {
+	state, readErr := op.readShare(ctx, plan, want)
+	if readErr != nil {
 		// IMS could not be read: keep the prior state rather than none,
 		// and let the next refresh show what the writes did.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareIdentity{ImageID: prior.ImageID, Region: prior.Region})...)
+	} else {
+		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 	}
 	switch {
 	case writeErr != nil:
 		resp.Diagnostics.Append(op.failure(writeErr))
 	case readErr != nil:
 		resp.Diagnostics.Append(op.failure(readErr))
+	case op.notApplied(added, removed, state.held) != nil:
+		resp.Diagnostics.Append(op.notApplied(added, removed, state.held))
+	case op.disagrees(want, state.held) != nil:
+		resp.Diagnostics.Append(op.disagrees(want, state.held))
 	}
 }
 
+// Delete removes the members in state, and only those. It is done when
+// reading the image back shows none of them, or shows the image gone; any
+// other outcome is an error, so that a destroy never reports success while
+// the image stays shared.
 func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
 	var prior imageShareModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	timeout, diags := prior.Timeouts.Delete(ctx, defaultWriteTimeout)
 	resp.Diagnostics.Append(diags...)
 	have, diags := prior.wanted(ctx)
@@ -355,38 +370,32 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	imageID := prior.ImageID.ValueString()
-	ctx, cancel, op, diags := r.data.beginOp(ctx, prior.Region, imageID, "delete", timeout)
-	defer cancel()
+	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share", prior.Region, prior.ImageID.ValueString(), "delete", timeout)
+	defer done()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := op.write(ctx, r.data.client.RemoveImageMembers, have.minus(wantedMembers{}, imageID))
-	var apiErr *ims.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		// The image is gone, and its sharing with it.
+	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, have)
+	state, readErr := op.readShare(ctx, prior, have)
+	if readErr != nil {
+		if gone, err := op.gone(ctx, readErr); gone {
+			return // The image is gone, and its sharing with it.
+		} else if writeErr == nil {
+			writeErr = err
+		}
+		resp.Diagnostics.Append(op.failure(writeErr))
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.Append(op.failure(err))
+	if left := have.minus(have.minus(state.held)); !left.empty() {
+		if writeErr != nil {
+			resp.Diagnostics.Append(op.failure(writeErr))
+		} else {
+			resp.Diagnostics.Append(op.notApplied(members{}, have, state.held))
+		}
 	}
 }
 
 func (r *imageShareResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importByImageID(ctx, "ims_image_share", req, resp)
-}
-
-// describeMembers lists a request's members for a message.
-func describeMembers(r ims.ShareRequest) string {
-	var parts []string
-	for _, k := range []struct {
-		kind string
-		ids  []string
-	}{{"project", r.Projects}, {"account", r.Domains}, {"organization", r.Organizations}} {
-		for _, id := range k.ids {
-			parts = append(parts, k.kind+" "+id)
-		}
-	}
-	return strings.Join(parts, ", ")
 }

@@ -283,7 +283,7 @@ func TestAccImageShareResource_errorCodes(t *testing.T) {
 		Steps: []resource.TestStep{
 			step(testImage, []string{testProject}, "IMG.0076", "its own project"),
 			step(testImage, []string{"abababababababababababababababab"}, "IMG.0108", "does not exist in this region"),
-			step("00000000-0000-4000-8000-000000000001", []string{testRecipientProject(0)}, "IMG.0089", "Public images cannot be shared"),
+			step("00000000-0000-4000-8000-000000000001", []string{testRecipientProject(0)}, "IMG.0089", "Public and Marketplace images cannot be shared"),
 			step("00000000-0000-4000-8000-000000000002", []string{testRecipientProject(0)}, "IMG.0098", "Encrypted images"),
 			step("00000000-0000-4000-8000-000000000003", eleven, "IMG.0088", "quota", "at most 10"),
 			// IMS answers another tenant's image with 404 already when its

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
@@ -28,6 +31,67 @@ type providerData struct {
 	lookups  singleflight.Group
 	mu       sync.Mutex
 	projects map[string]string // region -> project id
+	// images serializes this provider's writes on one image (see
+	// lockImage); users records which resource types wrote to it.
+	images map[string]*imageLock
+}
+
+// imageLock is one image's lock and the types that took it.
+type imageLock struct {
+	sem   *semaphore.Weighted
+	users map[string]bool
+}
+
+// configuredData is the provider data handed to a data source or resource.
+func configuredData(given any, diags *diag.Diagnostics) *providerData {
+	if given == nil {
+		return nil
+	}
+	data, ok := given.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a provider bug.", given))
+	}
+	return data
+}
+
+// regionOr is v when set, else the provider's region.
+func (d *providerData) regionOr(v types.String) string {
+	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	return d.settings.region
+}
+
+// lockImage serializes the writes of this provider process on one image
+// (its pre-check, writes and read-back), so that two resources on one image
+// in one apply cannot both pass their checks and then undo each other.
+// Waiting honours ctx. It returns the unlock and the other resource types
+// that wrote to the image in this run. A semaphore rather than a mutex,
+// because the wait must end with the operation's context.
+func (d *providerData) lockImage(ctx context.Context, region, imageID, typeName string) (func(), []string, error) {
+	key := region + "/" + imageID
+	d.mu.Lock()
+	if d.images == nil {
+		d.images = map[string]*imageLock{}
+	}
+	l, ok := d.images[key]
+	if !ok {
+		l = &imageLock{sem: semaphore.NewWeighted(1), users: map[string]bool{}}
+		d.images[key] = l
+	}
+	d.mu.Unlock()
+	if err := l.sem.Acquire(ctx, 1); err != nil {
+		return nil, nil, fmt.Errorf("waiting for another operation of this provider on image %s: %w", imageID, err)
+	}
+	d.mu.Lock()
+	others := make([]string, 0, len(l.users))
+	for u := range l.users {
+		others = append(others, u)
+	}
+	l.users[typeName] = true
+	d.mu.Unlock()
+	sort.Strings(others)
+	return func() { l.sem.Release(1) }, others, nil
 }
 
 // secretsOrNil is the configured secrets, also on a provider that was

@@ -116,3 +116,18 @@ func redactDiagnostics(diags diag.Diagnostics, secrets []string) diag.Diagnostic
 	}
 	return out
 }
+
+// maxDisplayText bounds server text shown on one line (a list result's
+// display name).
+const maxDisplayText = 256
+
+// displayText is server text (an image's name or owner) made fit for one
+// line a user reads: redacted and control-free as every diagnostic, line
+// breaks and runs of white space folded to one space, and bounded.
+func displayText(s string, secrets []string) string {
+	s = strings.Join(strings.Fields(redact(s, secrets)), " ")
+	if r := []rune(s); len(r) > maxDisplayText {
+		s = string(r[:maxDisplayText]) + "..."
+	}
+	return s
+}

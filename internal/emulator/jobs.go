@@ -1,0 +1,72 @@
+package emulator
+
+import (
+	"net/http"
+	"time"
+)
+
+// maxJobIDLen bounds a job id in a path: a longer one is refused without
+// being echoed back.
+const maxJobIDLen = 64
+
+// serveJob is GET /v1/{project_id}/jobs/{job_id} (ShowJob): INIT for the
+// first third of the job's delay, RUNNING until its end, then SUCCESS or
+// FAIL.
+func (s *Server) serveJob(w http.ResponseWriter, r request) {
+	projectID, jobID, who, reqID := r.PathValue("project_id"), r.PathValue("job_id"), r.who, r.reqID
+	if len(jobID) > maxJobIDLen {
+		writeIMSError(w, http.StatusBadRequest, "IMG.0001", "Invalid job_id: longer than 64 characters")
+		return
+	}
+	s.mu.Lock()
+	j, ok := s.jobs[jobID]
+	p := s.projectByID(projectID)
+	s.mu.Unlock()
+	if p == nil || p.DomainID != who.domainID {
+		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
+		return
+	}
+	if !ok {
+		// The image-not-found code on a job's path: a client that takes
+		// any IMG.0027 for "the image is gone" is caught by it.
+		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The job "+jobID+" does not exist")
+		return
+	}
+	elapsed := s.Now().Sub(j.begin)
+	out := map[string]any{"job_id": j.id, "job_type": j.jobType, "begin_time": j.begin.UTC().Format(time.RFC3339)}
+	// JobEntities as the SDK models it: per-image results for add and
+	// update jobs (lower-case statuses, as the reference's examples show),
+	// an empty list for delete jobs.
+	entities := map[string]any{}
+	if len(j.images) > 0 {
+		entities["image_id"] = j.images[0]
+	}
+	results := func(status string) []map[string]string {
+		out := []map[string]string{}
+		if j.jobType == jobTypes[http.MethodDelete] && status == "success" {
+			return out
+		}
+		for _, img := range j.images {
+			out = append(out, map[string]string{"image_id": img, "project_id": j.project, "status": status})
+		}
+		return out
+	}
+	switch {
+	case elapsed < j.delay/3:
+		out["status"] = "INIT"
+	case elapsed < j.delay:
+		out["status"] = "RUNNING"
+	case j.failure != nil:
+		out["status"] = "FAIL"
+		out["error_code"] = j.failure.code
+		out["fail_reason"] = j.failure.reason
+		out["end_time"] = j.begin.Add(j.delay).UTC().Format(time.RFC3339)
+		entities["results"] = results("fail")
+	default:
+		out["status"] = "SUCCESS"
+		out["end_time"] = j.begin.Add(j.delay).UTC().Format(time.RFC3339)
+		entities["results"] = results("success")
+	}
+	out["entities"] = entities
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,57 @@
+package emulator
+
+import "net/http"
+
+// Readings choose, where the IMS reference can be read more than one way,
+// which reading the emulator follows, so that the provider is tested under
+// each. The zero value is the default reading.
+type Readings struct {
+	// NotFound is how an image that does not exist is answered on its
+	// own members paths.
+	NotFound NotFoundStyle
+	// ImagePageCap, when above zero, caps image-list pages below the
+	// limit asked for (ListImages documents a default limit and no
+	// maximum).
+	ImagePageCap int
+	// RecipientRead refuses a recipient's read of its own membership
+	// (GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id},
+	// documented for the image's owner) with this status, 403 or 404;
+	// zero serves it.
+	RecipientRead int
+	// OmitURN lists organization members without their urn.
+	OmitURN bool
+}
+
+// NotFoundStyle is one reading of IMS's answer for an image that does not
+// exist.
+type NotFoundStyle int
+
+// The readings of "no such image".
+const (
+	// NotFound404 is 404 with IMG.0027 (the members pages list 404).
+	NotFound404 NotFoundStyle = iota
+	// NotFound400 is 400 with IMG.0027 (the error-code table).
+	NotFound400
+	// NotFoundBare is 404 with a body that has no IMS code.
+	NotFoundBare
+)
+
+// SetReadings sets the readings of the reference the emulator follows.
+func (s *Server) SetReadings(r Readings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readings = r
+}
+
+// writeImageNotFound answers an image (or membership) that does not exist,
+// in the style the readings ask for.
+func (s *Server) writeImageNotFound(w http.ResponseWriter, msg string) {
+	switch s.readings.NotFound {
+	case NotFound400:
+		writeIMSError(w, http.StatusBadRequest, "IMG.0027", msg)
+	case NotFoundBare:
+		writeJSON(w, http.StatusNotFound, map[string]map[string]string{"error": {"message": msg}})
+	default:
+		writeIMSError(w, http.StatusNotFound, "IMG.0027", msg)
+	}
+}

@@ -1,0 +1,45 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// importByImageID imports a share resource by its image ID (terraform
+// import, import blocks with id) or by its identity's image_id and region.
+func importByImageID(ctx context.Context, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != "" {
+		if !uuidPattern.MatchString(req.ID) {
+			resp.Diagnostics.AddError("Invalid import ID",
+				fmt.Sprintf("%q is not an image ID. Import %s by the ID of its image, a UUID such as 370befec-a369-475e-a224-44a45927a8fe.",
+					redact(req.ID, nil), typeName))
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
+		return
+	}
+	var imageID, region types.String
+	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("image_id"), &imageID)...)
+	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("region"), &region)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
+	if !region.IsNull() && region.ValueString() != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
+}
+
+// timeoutsNull is an unset timeouts block of the share resources (create,
+// update and delete), for states built without a plan (import, lists).
+func timeoutsNull() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+}

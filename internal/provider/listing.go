@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// What the list resources share: their common arguments, their overall
+// time limit, and what a listing that ran out of time says.
+
+// defaultListTimeout bounds one listing as a whole.
+const defaultListTimeout = 10 * time.Minute
+
+// defaultEnterpriseProject is what the listings send as
+// enterprise_project_id unless told otherwise, as the official provider
+// does: every enterprise project the caller may see.
+const defaultEnterpriseProject = "all_granted_eps"
+
+// errListTimeout is the cause of a listing's context that ran out of time,
+// told apart from one that Terraform cancelled.
+var errListTimeout = errors.New("the listing's time limit ran out")
+
+// listRegionAttribute is the region argument of the list resources.
+func listRegionAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Region to list. Default: the provider's region.",
+		Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
+	}
+}
+
+// listEnterpriseProjectAttribute is the enterprise_project_id argument.
+func listEnterpriseProjectAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "Enterprise project to list the images of (`enterprise_project_id` of ListImages): `0` for the default one, " +
+			"an enterprise project ID, or `all_granted_eps` for every one the caller may see. Users authorized by enterprise project " +
+			"only must list within one. Default: `all_granted_eps`.",
+		Validators: []validator.String{stringvalidator.RegexMatches(enterpriseProjectPattern,
+			"must be 0, all_granted_eps or an enterprise project ID (a UUID)")},
+	}
+}
+
+// listTimeoutAttribute is the timeout argument: one bound on the whole
+// listing, since a server that stalls every read could otherwise hold a
+// query for hours.
+func listTimeoutAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: fmt.Sprintf("Time limit of the whole listing, as a Go duration such as `30s` or `1h`. Default: `%s`. "+
+			"A listing that runs out of time ends with an error saying how far it got.", defaultListTimeout),
+		Validators: []validator.String{durationValidator{}},
+	}
+}
+
+// listSettings are the values of the common arguments.
+type listSettings struct {
+	region, enterpriseProject string
+	timeout                   time.Duration
+}
+
+// settingsOf reads the common arguments (validated at plan time).
+func (d *providerData) listSettings(region, enterpriseProject, timeout types.String) listSettings {
+	s := listSettings{region: d.regionOr(region), enterpriseProject: defaultEnterpriseProject, timeout: defaultListTimeout}
+	if v := enterpriseProject.ValueString(); v != "" {
+		s.enterpriseProject = v
+	}
+	if v, err := time.ParseDuration(timeout.ValueString()); err == nil && v > 0 {
+		s.timeout = v
+	}
+	return s
+}
+
+// listProgress counts what a listing did, for the diagnostic of one that
+// ran out of time.
+type listProgress struct {
+	images, reads, results atomic.Int64
+}
+
+// timedOut is the diagnostic of a listing whose time limit ran out.
+func (p *listProgress) timedOut(op operation) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Listing ran out of time",
+		fmt.Sprintf("The list of %s stopped when its time limit ran out (%s), after %d images listed, %d image reads and %d results. "+
+			"The results so far were returned; IMS may be slow, or a read stalled: lower the provider's request_timeout so that a "+
+			"stalled attempt is retried sooner.", op.subject, op.timeoutHint, p.images.Load(), p.reads.Load(), p.results.Load()))
+}
+
+// durationValidator checks a Go duration above zero.
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return "must be a Go duration above zero, such as 30s or 1h"
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
+}

@@ -1,0 +1,147 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
+)
+
+// The kinds of member IMS shares an image with, in the order the share
+// resources' arguments and messages list them.
+const (
+	kindProject = iota
+	kindDomain
+	kindOrganization
+)
+
+// kindWords name the kinds in messages.
+var kindWords = [...]string{"project", "account", "organization"}
+
+// members is a membership by kind, each member as spelled: in the
+// configuration, or as IMS lists it (organizations by URN where known).
+// Two spellings of one member are the same member (see identity).
+type members [3][]string
+
+// identity is what two spellings of one member share: a project or account
+// ID in lower case; an organization's last URN segment (its member_id, as
+// IMS lists it), whichever of the URN or the bare ID was given.
+func identity(kind int, v string) string {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if kind == kindOrganization {
+		return v[strings.LastIndexAny(v, ":/")+1:]
+	}
+	return v
+}
+
+// kindOf is the kind of a member as IMS lists it.
+func kindOf(m ims.Member) int {
+	switch m.MemberType {
+	case "domain":
+		return kindDomain
+	case "organization":
+		return kindOrganization
+	}
+	return kindProject
+}
+
+// has reports whether m holds a member of kind with v's identity.
+func (m members) has(kind int, v string) bool {
+	id := identity(kind, v)
+	return slices.ContainsFunc(m[kind], func(x string) bool { return identity(kind, x) == id })
+}
+
+// spelling is how m spells the member of kind with v's identity, or "".
+func (m members) spelling(kind int, v string) string {
+	id := identity(kind, v)
+	for _, x := range m[kind] {
+		if identity(kind, x) == id {
+			return x
+		}
+	}
+	return ""
+}
+
+// minus is what a has and b does not, by identity.
+func (a members) minus(b members) members {
+	var out members
+	for k := range a {
+		for _, v := range a[k] {
+			if !b.has(k, v) {
+				out[k] = append(out[k], v)
+			}
+		}
+	}
+	return out
+}
+
+// empty reports a membership with no member.
+func (m members) empty() bool { return len(m[0])+len(m[1])+len(m[2]) == 0 }
+
+// request is m as a share request for one image.
+func (m members) request(imageID string) ims.ShareRequest {
+	return ims.ShareRequest{Images: []string{imageID}, Projects: m[kindProject], Domains: m[kindDomain], Organizations: m[kindOrganization]}
+}
+
+// String lists the members for a message: "project X, account Y".
+func (m members) String() string {
+	var parts []string
+	for k := range m {
+		for _, v := range m[k] {
+			parts = append(parts, kindWords[k]+" "+v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// wanted is the membership a share resource's model declares.
+func (m imageShareModel) wanted(ctx context.Context) (members, diag.Diagnostics) {
+	var w members
+	var diags diag.Diagnostics
+	for k, set := range []types.Set{m.Projects, m.Domains, m.Organizations} {
+		if !set.IsNull() && !set.IsUnknown() {
+			diags.Append(set.ElementsAs(ctx, &w[k], false)...)
+		}
+		sort.Strings(w[k])
+	}
+	return w, diags
+}
+
+// heldMembers is what IMS lists for an image: the members, each once, and
+// their membership spelled as prefer spells them where it names the same
+// member (so that an organization listed without its urn, or an ID in
+// another case, matches the configuration instead of showing as drift).
+// A member IMS lists twice is kept once, with a warning naming it.
+func heldMembers(imageID string, list []ims.Member, prefer members) (members, []ims.Member, diag.Diagnostics) {
+	var h members
+	var diags diag.Diagnostics
+	unique := make([]ims.Member, 0, len(list))
+	for _, m := range list {
+		k := kindOf(m)
+		v := m.MemberID
+		if k == kindOrganization && m.URN != nil && *m.URN != "" {
+			v = *m.URN
+		}
+		if h.has(k, v) {
+			diags.AddWarning("IMS lists a member twice",
+				fmt.Sprintf("IMS lists %s %s twice among the members of image %s; the provider counts it once. If it persists, report it "+
+					"to Huawei Cloud support.", kindWords[k], m.MemberID, imageID))
+			continue
+		}
+		if s := prefer.spelling(k, v); s != "" {
+			v = s
+		}
+		h[k] = append(h[k], v)
+		unique = append(unique, m)
+	}
+	for k := range h {
+		sort.Strings(h[k])
+	}
+	return h, unique, diags
+}

@@ -1,0 +1,212 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
+)
+
+// Default time limits of the share resources' operations.
+const (
+	defaultWriteTimeout = 10 * time.Minute
+	resourceReadTimeout = 5 * time.Minute
+)
+
+// imageOp is one operation of a resource on one image: where it goes, what
+// it is (for its diagnostics), the jobs it started, and the other resource
+// types of this provider that wrote to the image in this run.
+type imageOp struct {
+	data    *providerData
+	target  target
+	imageID string
+	op      operation
+	jobs    []string
+	others  []string
+}
+
+// beginImageOp opens an operation of typeName on an image: the provider
+// ready, the operation's time limit, logging, the endpoint and project of
+// its region and, for a write, the image's lock (see lockImage). The
+// caller defers the returned done. Every resource's CRUD method starts
+// here, so that what they share is written once.
+func (d *providerData) beginImageOp(ctx context.Context, typeName string, region types.String, imageID, name string, timeout time.Duration) (context.Context, *imageOp, func(), diag.Diagnostics) {
+	diags := d.ready()
+	if diags.HasError() {
+		return ctx, nil, func() {}, diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx = withLogging(ctx, d.secrets)
+	tgt, more := d.targetFor(ctx, d.regionOr(region))
+	diags.Append(more...)
+	op := &imageOp{data: d, target: tgt, imageID: imageID, op: resourceOp(typeName, name, timeout)}
+	if diags.HasError() || !op.op.write {
+		return ctx, op, cancel, diags
+	}
+	unlock, others, err := d.lockImage(ctx, tgt.region, imageID, typeName)
+	if err != nil {
+		diags.Append(op.failure(err))
+		return ctx, op, cancel, diags
+	}
+	op.others = others
+	return ctx, op, func() { unlock(); cancel() }, diags
+}
+
+// failure is the diagnostic of a failed call of the operation.
+func (o *imageOp) failure(err error) diag.Diagnostic {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		var reqErr *ims.RequestError
+		var unfinished *ims.JobUnfinishedError
+		if !errors.As(err, &reqErr) && !errors.As(err, &unfinished) {
+			return diag.NewErrorDiagnostic(fmt.Sprintf("The %s of %s did not finish", o.op.name, o.op.subject),
+				fmt.Sprintf("%s (%s). Nothing more was sent to IMS; the next refresh (terraform plan) shows what it holds.", err.Error(), o.op.timeoutHint))
+		}
+	}
+	return callDiagnostic(err, failedCall{op: o.op, imageID: o.imageID, target: o.target, maxRetries: o.data.settings.maxRetries})
+}
+
+// startFunc starts an asynchronous write and returns its job id.
+type startFunc func(ctx context.Context, endpoint string, req ims.ShareRequest) (string, error)
+
+// write starts one job for the members m, unless m is empty, and waits
+// for it to end.
+func (o *imageOp) write(ctx context.Context, start startFunc, m members) error {
+	if m.empty() {
+		return nil
+	}
+	req := m.request(o.imageID)
+	req.ProjectID = o.target.projectID
+	jobID, err := start(ctx, o.target.endpoint, req)
+	if err != nil {
+		return err
+	}
+	return o.wait(ctx, jobID)
+}
+
+// wait polls a job of the operation to its end.
+func (o *imageOp) wait(ctx context.Context, jobID string) error {
+	o.jobs = append(o.jobs, jobID)
+	_, err := o.data.client.WaitJob(ctx, o.target.endpoint, o.target.projectID, jobID)
+	return err
+}
+
+// readContext is ctx, or a fresh budget when ctx is done, so that a write
+// that timed out or was interrupted still records what IMS holds.
+func readContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() != nil {
+		return context.WithTimeout(context.WithoutCancel(ctx), resourceReadTimeout)
+	}
+	return ctx, func() {}
+}
+
+// listMembers reads the image's members.
+func (o *imageOp) listMembers(ctx context.Context) ([]ims.Member, error) {
+	ctx, cancel := readContext(ctx)
+	defer cancel()
+	list, err := o.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, ImageID: o.imageID})
+	if err != nil {
+		return nil, err
+	}
+	return list.Members, nil
+}
+
+// gone reports whether a failed read of the image means that the image is
+// gone: IMS's own not-found answer on the image's own path, or a bare 404
+// there that the image list confirms (no image of that ID for the
+// project). Any other answer is an error, never "gone".
+func (o *imageOp) gone(ctx context.Context, err error) (bool, error) {
+	switch ims.NotFoundOf(err, o.imageID) {
+	case ims.ImageGone:
+		return true, nil
+	case ims.Unconfirmed:
+		ctx, cancel := readContext(ctx)
+		defer cancel()
+		found := false
+		lerr := o.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, ID: o.imageID},
+			func(images []ims.Image) error {
+				for _, img := range images {
+					found = found || img.ID == o.imageID
+				}
+				return nil
+			})
+		if lerr != nil {
+			return false, fmt.Errorf("%w; confirming with the image list failed too: %w", err, lerr)
+		}
+		return !found, nil
+	}
+	return false, err
+}
+
+// jobList names the operation's jobs for a message.
+func (o *imageOp) jobList() string {
+	switch len(o.jobs) {
+	case 0:
+		return "no job"
+	case 1:
+		return "job " + o.jobs[0]
+	}
+	return "jobs " + strings.Join(o.jobs, ", ")
+}
+
+// notApplied is the diagnostic of writes whose jobs ended but whose change
+// the read-back does not show, or nil when it does: a job that reports
+// SUCCESS is not proof.
+func (o *imageOp) notApplied(added, removed, held members) diag.Diagnostic {
+	notAdded := added.minus(held)
+	notRemoved := removed.minus(removed.minus(held))
+	if notAdded.empty() && notRemoved.empty() {
+		return nil
+	}
+	var parts []string
+	if !notAdded.empty() {
+		parts = append(parts, "not added: "+notAdded.String())
+	}
+	if !notRemoved.empty() {
+		parts = append(parts, "not removed: "+notRemoved.String())
+	}
+	return diag.NewErrorDiagnostic("IMS did not make the sharing change",
+		fmt.Sprintf("The %s of %s on image %s (project %s, region %s): IMS reported %s as finished, but reading the image back shows "+
+			"the change was not made (%s). State holds what IMS holds. Apply again; if it persists, report the job id to Huawei Cloud support.",
+			o.op.name, o.op.subject, o.imageID, o.target.projectID, o.target.region, o.jobList(), strings.Join(parts, "; ")))
+}
+
+// disagrees is the diagnostic of a read-back that holds other members than
+// the configuration names (want), or nil. Someone else changed the image's
+// sharing while this operation ran: another resource of this provider,
+// another configuration, or the console.
+func (o *imageOp) disagrees(want, held members) diag.Diagnostic {
+	extra, missing := held.minus(want), want.minus(held)
+	if extra.empty() && missing.empty() {
+		return nil
+	}
+	var parts []string
+	if !extra.empty() {
+		parts = append(parts, "it also holds "+extra.String())
+	}
+	if !missing.empty() {
+		parts = append(parts, "it does not hold "+missing.String())
+	}
+	who := "another configuration or the console"
+	if len(o.others) > 0 {
+		who = strings.Join(o.others, " or ") + " resources of this configuration on the same image, another configuration, or the console"
+	}
+	return diag.NewErrorDiagnostic("Image sharing changed by someone else during the apply",
+		fmt.Sprintf("After the %s of %s on image %s (project %s, region %s), IMS's members differ from the configuration: %s. They were "+
+			"changed outside this operation, by %s. State holds what IMS holds, so the next plan shows the difference. Let one "+
+			"ims_image_share own the image's sharing, or use ims_image_share_member for each member, never both on one image.",
+			o.op.name, o.op.subject, o.imageID, o.target.projectID, o.target.region, strings.Join(parts, "; "), who))
+}
+
+// isQuota reports IMS's sharing-quota refusal, as an answer or as a failed
+// job.
+func isQuota(err error) bool {
+	var apiErr *ims.APIError
+	var jobErr *ims.JobError
+	return (errors.As(err, &apiErr) && apiErr.Code == "IMG.0088") || (errors.As(err, &jobErr) && jobErr.Job.ErrorCode == "IMG.0088")
+}
