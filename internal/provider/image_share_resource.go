@@ -72,7 +72,9 @@ func (r *imageShareResource) Schema(ctx context.Context, _ resource.SchemaReques
 		MarkdownDescription: "Declares every member an image is shared with, authoritatively: plan shows any member added or removed " +
 			"outside Terraform, and apply puts it back. Shares with projects, accounts (domains) and organizations " +
 			"(`POST`/`DELETE /v1/cloudimages/members`, asynchronous jobs polled to the end). Create refuses an image that already has " +
-			"members the configuration does not name; import it instead. Run with the credentials of the project that owns the image.",
+			"members the configuration does not name; import it instead. A failed create records nothing, so the next apply creates " +
+			"again and adopts the members the first one added, never removing a member that was there before. Every write job is " +
+			"checked by reading the image back. Run with the credentials of the project that owns the image.",
 		Attributes: map[string]schema.Attribute{
 			// Required
 			"image_id": schema.StringAttribute{

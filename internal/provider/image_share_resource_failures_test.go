@@ -47,16 +47,6 @@ func expectStatus(t *testing.T, a *testAccount, memberID, want string) {
 	}
 }
 
-// noShareInState checks that the failed apply recorded no ims_image_share.
-func noShareInState(s *terraform.State) error {
-	for addr := range s.RootModule().Resources {
-		if addr == shareAddr {
-			return fmt.Errorf("a failed create left %s in state", shareAddr)
-		}
-	}
-	return nil
-}
-
 // TestAccImageShareResource_failedCreateKeepsExistingMembers: a create that
 // fails (an unknown tenant) records no state, so the next apply creates
 // (it does not replace) and adopts the member that was there before, which

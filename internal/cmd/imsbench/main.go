@@ -210,21 +210,23 @@ func run(cli string, runs int, only string) error {
 	return nil
 }
 
-// Query benchmark: a project of queryImages images, queryShared of them
-// shared with queryMembers members each, in an account of its own.
+// Query benchmarks: a project of images images, shared of them shared
+// with members members each, in an account of its own.
+type queryScenario struct {
+	images, shared, members int
+}
+
+var queryScenarios = []queryScenario{{images: 200, shared: 50, members: 5}, {images: 1030, shared: 7, members: 5}}
+
 const (
-	queryImages  = 200
-	queryShared  = 50
-	queryMembers = 5
-	queryDomain  = "9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a"
-	queryProject = "9b9b9b9b9b9b9b9b9b9b9b9b9b9b9b9b"
-	queryAK      = "QUERYACCESSKEY000000"
-	querySK      = "query-secret-key"
+	queryDomain = "9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a9a"
+	queryAK     = "QUERYACCESSKEY000000"
+	querySK     = "query-secret-key"
 )
 
 // benchQuery times `terraform query` (Terraform >= 1.14) of the
 // ims_image_share list resource with include_resource, and counts requests
-// and connections.
+// (image-list pages, members reads, IAM calls) and connections.
 func benchQuery(cli, rc, providerBin, work string, emu *emulator.Server, runs int) error {
 	out, _ := exec.Command(cli, "version").Output()
 	minor := -1 // OpenTofu, or a version that does not parse.
@@ -234,15 +236,37 @@ func benchQuery(cli, rc, providerBin, work string, emu *emulator.Server, runs in
 		return nil
 	}
 	emu.AddCredential(emulator.Credential{AccessKey: queryAK, SecretKey: querySK, DomainID: queryDomain})
-	emu.AddProject(emulator.Project{ID: queryProject, Region: region, DomainID: queryDomain})
-	for i := range queryImages {
-		id := imageID(60000 + i)
-		emu.SetImage(queryProject, id, emulator.ImageOptions{Name: fmt.Sprintf("image-%03d", i)})
-		if i%(queryImages/queryShared) == 0 {
-			emu.SetMembers(queryProject, id, emulator.GenerateMembers(id, queryMembers))
+	fmt.Printf("\nQuery: `terraform query` of `ims_image_share` with include_resource; median of %d.\n\n", runs)
+	fmt.Println("| scenario | wall (median) | results | requests | image-list pages | members reads | IAM calls | TCP connections | provider peak RSS |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for n, sc := range queryScenarios {
+		if err := benchQueryScenario(cli, rc, providerBin, work, emu, runs, n, sc); err != nil {
+			return err
 		}
 	}
-	dir := filepath.Join(work, "query")
+	return nil
+}
+
+func benchQueryScenario(cli, rc, providerBin, work string, emu *emulator.Server, runs, n int, sc queryScenario) error {
+	project := fmt.Sprintf("9b9b9b9b9b9b9b9b9b9b9b9b9b9b9b%02x", n)
+	emu.AddProject(emulator.Project{ID: project, Region: fmt.Sprintf("%s-q%d", region, n), DomainID: queryDomain})
+	var ids []string
+	for i := range sc.images {
+		id := imageID(60000 + 10000*n + i)
+		ids = append(ids, id)
+		emu.SetImage(project, id, emulator.ImageOptions{Name: fmt.Sprintf("image-%04d", i)})
+		if i%(sc.images/sc.shared) == 0 && i/(sc.images/sc.shared) < sc.shared {
+			emu.SetMembers(project, id, emulator.GenerateMembers(id, sc.members))
+		}
+	}
+	memberReads := func() int {
+		total := 0
+		for _, id := range ids {
+			total += emu.ImageRequests(id)
+		}
+		return total
+	}
+	dir := filepath.Join(work, fmt.Sprintf("query-%d", n))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -260,7 +284,7 @@ provider "ims" {
   endpoint   = %q
   auth_url   = %q
 }
-`, region, queryAK, querySK, emu.URL(), emu.IAMURL())
+`, fmt.Sprintf("%s-q%d", region, n), queryAK, querySK, emu.URL(), emu.IAMURL())
 	query := "list \"ims_image_share\" \"all\" {\n  provider         = ims\n  include_resource = true\n  limit            = 1000\n  config {}\n}\n"
 	for name, body := range map[string]string{"main.tf": main, "list.tfquery.hcl": query} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
@@ -268,10 +292,10 @@ provider "ims" {
 		}
 	}
 	var times []time.Duration
-	var requests, conns, peak, found int
+	var requests, pages, reads, iam, conns, peak, found int
 	for r := range runs {
 		rssFile := filepath.Join(dir, fmt.Sprintf("rss-%d", r))
-		req0, c0 := emu.Requests(), emu.Connections()
+		req0, p0, m0, i0, c0 := emu.Requests(), emu.ImageLists(), memberReads(), emu.IAMCalls(), emu.Connections()
 		cmd := exec.Command(cli, "-chdir="+dir, "query", "-no-color")
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 			envWrap+"="+providerBin, envRSSFile+"="+rssFile)
@@ -282,18 +306,14 @@ provider "ims" {
 			return fmt.Errorf("query: %v\n%s", err, buf.String())
 		}
 		times = append(times, time.Since(start))
-		requests, conns = emu.Requests()-req0, emu.Connections()-c0
+		requests, pages, reads, iam, conns = emu.Requests()-req0, emu.ImageLists()-p0, memberReads()-m0, emu.IAMCalls()-i0, emu.Connections()-c0
 		found = strings.Count(buf.String(), "list.ims_image_share.all ")
 		rss, _ := maxRSS(rssFile)
 		peak = max(peak, rss)
 	}
 	slices.Sort(times)
-	fmt.Printf("\nQuery: `terraform query` of `ims_image_share` with include_resource over %d images, %d shared with %d members each; median of %d.\n\n",
-		queryImages, queryShared, queryMembers, runs)
-	fmt.Println("| scenario | wall (median) | results | requests | TCP connections | provider peak RSS |")
-	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: |")
-	fmt.Printf("| query: %d images, %d shared × %d members | %.0f ms | %d | %d | %d | %.1f MiB |\n", queryImages, queryShared, queryMembers,
-		ms(times[len(times)/2]), found, requests, conns, float64(peak)/1024)
+	fmt.Printf("| query: %d images, %d shared × %d members | %.0f ms | %d | %d | %d | %d | %d | %d | %.1f MiB |\n", sc.images, sc.shared, sc.members,
+		ms(times[len(times)/2]), found, requests, pages, reads, iam, conns, float64(peak)/1024)
 	return nil
 }
 
