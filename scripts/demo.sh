@@ -53,7 +53,9 @@ hide_override_warning() {
 
 mkdir -p "$work/config"
 cp examples/data-sources/ims_image_members/*.tf "$work/config/"
-echo "==> $("$TF" version 2>/dev/null | head -n 1): apply examples/data-sources/ims_image_members against $HW_IMS_ENDPOINT"
+# The whole output, then its first line (a pipe into head can die of SIGPIPE).
+version=$("$TF" version 2>/dev/null) || true
+echo "==> ${version%%$'\n'*}: apply examples/data-sources/ims_image_members against $HW_IMS_ENDPOINT"
 "$TF" -chdir="$work/config" apply -auto-approve -input=false -no-color 2>&1 | hide_override_warning
 echo "==> members of the image, as Terraform state sees them"
 "$TF" -chdir="$work/config" output -no-color -json members 2>&1 | hide_override_warning

@@ -29,7 +29,15 @@ say() { echo "ensure-cli: $*" >&2; }
 # version_of CLI: "1.14.8" from "Terraform v1.14.8" or "OpenTofu v1.12.6".
 # An empty CLI configuration keeps a warning about the user's own (OpenTofu
 # prints it on stdout) out of the answer.
-version_of() { TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n 1 | sed -E 's/^[^0-9]*v?([0-9][^ ]*).*/\1/'; }
+# The whole output is read before its first line is taken: a pipe into
+# `head -n 1` under pipefail fails with SIGPIPE when the CLI is still
+# writing (its update notice) after head has exited.
+version_of() {
+	local out
+	out=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null) || true
+	out=${out%%$'\n'*}
+	sed -E 's/^[^0-9]*v?([0-9][^ ]*).*/\1/' <<<"$out"
+}
 
 # at_least VERSION MIN: true when VERSION >= MIN (major.minor).
 at_least() {

@@ -79,12 +79,12 @@ func TestServesFixtures(t *testing.T) {
 		}
 		// The first write answers 503 (-fail-writes) and is retried; its
 		// job takes -job-delay.
-		job, err := c.RemoveImageMembers(ctx, endpoint, ims.ShareRequest{Images: []string{"370befec-a369-475e-a224-44a45927a8fe"}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}})
+		job, err := c.RemoveImageMembers(ctx, ims.ShareRequest{Endpoint: endpoint, Images: []string{"370befec-a369-475e-a224-44a45927a8fe"}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		if j, err := c.WaitJob(ctx, endpoint, "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d", job); err != nil || j.Status != ims.JobSuccess {
+		if j, err := c.WaitJob(ctx, ims.JobInput{Endpoint: endpoint, ProjectID: "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d", JobID: job}); err != nil || j.Status != ims.JobSuccess {
 			t.Fatalf("job: %+v, %v", j, err)
 		}
 		if time.Since(start) < 300*time.Millisecond {

@@ -21,6 +21,7 @@ func (s *Server) serveJob(w http.ResponseWriter, r request) {
 	s.mu.Lock()
 	j, ok := s.jobs[jobID]
 	p := s.projectByID(projectID)
+	applied := ok && j.applied
 	s.mu.Unlock()
 	if p == nil || p.DomainID != who.domainID {
 		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
@@ -54,7 +55,7 @@ func (s *Server) serveJob(w http.ResponseWriter, r request) {
 	switch {
 	case elapsed < j.delay/3:
 		out["status"] = "INIT"
-	case elapsed < j.delay:
+	case elapsed < j.delay || (j.failure == nil && !applied):
 		out["status"] = "RUNNING"
 	case j.failure != nil:
 		out["status"] = "FAIL"

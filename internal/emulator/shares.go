@@ -133,6 +133,9 @@ type job struct {
 	delay                time.Duration
 	failure              *jobFailure
 	images               []string
+	// applied is set once the job's change is made: it reports SUCCESS
+	// only then, never in the instant between its delay and its change.
+	applied bool
 }
 
 // Job types as IMS names them (ShowJob's job_type).
@@ -196,11 +199,13 @@ func (s *Server) serveWrite(w http.ResponseWriter, r request) {
 	if j.failure == nil {
 		if j.delay <= 0 {
 			apply()
+			j.applied = true
 		} else {
 			time.AfterFunc(j.delay, func() {
 				s.mu.Lock()
 				defer s.mu.Unlock()
 				apply()
+				j.applied = true
 			})
 		}
 	}

@@ -493,7 +493,7 @@ func TestMembersURLEscapes(t *testing.T) {
 func TestProjectsFromEmulator(t *testing.T) {
 	emu := newEmulator(t, nil)
 	emu.AddProject(emulator.Project{ID: "other", Region: "cn-north-4", DomainID: "someone-else"})
-	projects, err := newTestClient(t, 0).ListProjects(context.Background(), emu.IAMURL(), "cn-north-4")
+	projects, err := newTestClient(t, 0).ListProjects(context.Background(), ListProjectsInput{AuthURL: emu.IAMURL(), Name: "cn-north-4"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,38 +542,38 @@ func TestShareWritesAndJobs(t *testing.T) {
 	c := newTestClient(t, 0)
 	ctx := context.Background()
 	add := ShareRequest{Images: []string{testImage}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}}
-	job, err := c.AddImageMembers(ctx, emu.URL(), add)
+	job, err := c.AddImageMembers(ctx, withEndpoint(add, emu.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if j, err := c.WaitJob(ctx, emu.URL(), testProject, job); err != nil || j.Status != JobSuccess {
+	if j, err := c.WaitJob(ctx, JobInput{Endpoint: emu.URL(), ProjectID: testProject, JobID: job}); err != nil || j.Status != JobSuccess {
 		t.Fatalf("job %s: %+v, %v", job, j, err)
 	}
-	if m, err := c.GetImageMember(ctx, emu.URL(), testProject, testImage, "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"); err != nil || m.Status != "pending" {
+	if m, err := c.GetImageMember(ctx, GetImageMemberInput{Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage, MemberID: "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}); err != nil || m.Status != "pending" {
 		t.Fatalf("member after add: %+v, %v", m, err)
 	}
-	if job, err = c.RemoveImageMembers(ctx, emu.URL(), add); err != nil {
+	if job, err = c.RemoveImageMembers(ctx, withEndpoint(add, emu.URL())); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitJob(ctx, emu.URL(), testProject, job); err != nil {
+	if _, err := c.WaitJob(ctx, JobInput{Endpoint: emu.URL(), ProjectID: testProject, JobID: job}); err != nil {
 		t.Fatal(err)
 	}
 	var apiErr *APIError
-	_, err = c.GetImageMember(ctx, emu.URL(), testProject, testImage, "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a")
+	_, err = c.GetImageMember(ctx, GetImageMemberInput{Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage, MemberID: "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"})
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		t.Errorf("member after remove: %v, want 404", err)
 	}
-	_, err = c.AddImageMembers(ctx, emu.URL(), ShareRequest{Images: []string{"00000000-0000-4000-8000-0000000000ff"}, Projects: add.Projects})
+	_, err = c.AddImageMembers(ctx, ShareRequest{Endpoint: emu.URL(), Images: []string{"00000000-0000-4000-8000-0000000000ff"}, Projects: add.Projects})
 	if !errors.As(err, &apiErr) || apiErr.Code != "IMG.0106" {
 		t.Errorf("sharing another tenant's image: %v, want IMG.0106", err)
 	}
 	emu.FailJobs(testImage, "IMG.0135", "busy")
-	job, err = c.AddImageMembers(ctx, emu.URL(), add)
+	job, err = c.AddImageMembers(ctx, withEndpoint(add, emu.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var jobErr *JobError
-	if _, err := c.WaitJob(ctx, emu.URL(), testProject, job); !errors.As(err, &jobErr) || !strings.Contains(err.Error(), "IMG.0135") || !strings.Contains(err.Error(), job) {
+	if _, err := c.WaitJob(ctx, JobInput{Endpoint: emu.URL(), ProjectID: testProject, JobID: job}); !errors.As(err, &jobErr) || !strings.Contains(err.Error(), "IMG.0135") || !strings.Contains(err.Error(), job) {
 		t.Errorf("failed job: %v, want a *JobError naming IMG.0135 and the job id", err)
 	}
 }
@@ -589,10 +589,16 @@ func TestWritesRetriedOnlyWhenSafe(t *testing.T) {
 			n.Add(1)
 			w.WriteHeader(int(tc.status))
 		}))
-		_, err := newTestClient(t, 2).AddImageMembers(context.Background(), srv.URL, ShareRequest{Images: []string{"i"}, Projects: []string{"p"}})
+		_, err := newTestClient(t, 2).AddImageMembers(context.Background(), ShareRequest{Endpoint: srv.URL, Images: []string{"i"}, Projects: []string{"p"}})
 		srv.Close()
 		if err == nil || n.Load() != tc.want {
 			t.Errorf("HTTP %d on a write: %d attempts (err %v), want %d", tc.status, n.Load(), err, tc.want)
 		}
 	}
+}
+
+// withEndpoint is r sent to endpoint.
+func withEndpoint(r ShareRequest, endpoint string) ShareRequest {
+	r.Endpoint = endpoint
+	return r
 }

@@ -16,10 +16,16 @@ type Project struct {
 	Enabled  bool   `json:"enabled"`
 }
 
-// ListProjects calls GET {authURL}/projects?name={name}. authURL is the IAM
-// base including /v3.
-func (c *Client) ListProjects(ctx context.Context, authURL, name string) ([]Project, error) {
-	u, err := parseEndpoint(authURL)
+// ListProjectsInput names the IAM base (including /v3) and the project
+// name (a region) to look up.
+type ListProjectsInput struct {
+	AuthURL, Name string
+}
+
+// ListProjects calls GET {auth_url}/projects?name={name}.
+func (c *Client) ListProjects(ctx context.Context, in ListProjectsInput) ([]Project, error) {
+	name := in.Name
+	u, err := parseEndpoint(in.AuthURL)
 	if err != nil {
 		return nil, err
 	}

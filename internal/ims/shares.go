@@ -23,6 +23,8 @@ const MaxShareMembers = 256
 // them on both. As that body marshals, "projects" is always present (null
 // when there is none) and domains and organizations only when set.
 type ShareRequest struct {
+	// Endpoint is the IMS base URL.
+	Endpoint string `json:"-"`
 	// ProjectID is the caller's project (the owner's), sent as
 	// X-Project-Id.
 	ProjectID     string   `json:"-"`
@@ -40,6 +42,8 @@ func (r ShareRequest) Empty() bool {
 // StatusRequest is the recipient's acceptance or rejection
 // (PUT /v1/cloudimages/members).
 type StatusRequest struct {
+	// Endpoint is the IMS base URL.
+	Endpoint  string   `json:"-"`
 	Images    []string `json:"images"`
 	ProjectID string   `json:"project_id"`
 	Status    string   `json:"status"`
@@ -47,19 +51,19 @@ type StatusRequest struct {
 }
 
 // AddImageMembers shares images with members; it returns the job id.
-func (c *Client) AddImageMembers(ctx context.Context, endpoint string, req ShareRequest) (string, error) {
-	return c.startJob(ctx, http.MethodPost, endpoint, req.ProjectID, req)
+func (c *Client) AddImageMembers(ctx context.Context, req ShareRequest) (string, error) {
+	return c.startJob(ctx, http.MethodPost, req.Endpoint, req.ProjectID, req)
 }
 
 // RemoveImageMembers stops sharing images with members; it returns the job id.
-func (c *Client) RemoveImageMembers(ctx context.Context, endpoint string, req ShareRequest) (string, error) {
-	return c.startJob(ctx, http.MethodDelete, endpoint, req.ProjectID, req)
+func (c *Client) RemoveImageMembers(ctx context.Context, req ShareRequest) (string, error) {
+	return c.startJob(ctx, http.MethodDelete, req.Endpoint, req.ProjectID, req)
 }
 
 // UpdateMemberStatus accepts or rejects images shared with the caller's
 // project; it returns the job id.
-func (c *Client) UpdateMemberStatus(ctx context.Context, endpoint string, req StatusRequest) (string, error) {
-	return c.startJob(ctx, http.MethodPut, endpoint, req.ProjectID, req)
+func (c *Client) UpdateMemberStatus(ctx context.Context, req StatusRequest) (string, error) {
+	return c.startJob(ctx, http.MethodPut, req.Endpoint, req.ProjectID, req)
 }
 
 func (c *Client) startJob(ctx context.Context, method, endpoint, projectID string, body any) (string, error) {
@@ -137,8 +141,14 @@ const (
 	JobFail    = "FAIL"
 )
 
+// JobInput names a job and where to read it.
+type JobInput struct {
+	Endpoint, ProjectID, JobID string
+}
+
 // GetJob reads a job once.
-func (c *Client) GetJob(ctx context.Context, endpoint, projectID, jobID string) (*Job, error) {
+func (c *Client) GetJob(ctx context.Context, in JobInput) (*Job, error) {
+	endpoint, projectID, jobID := in.Endpoint, in.ProjectID, in.JobID
 	if !plainID(projectID) || !plainID(jobID) {
 		return nil, fmt.Errorf("ims: project id %q and job id %q must be plain ids of at most %d characters", snippet([]byte(projectID)), snippet([]byte(jobID)), maxIDLen)
 	}
@@ -255,11 +265,12 @@ func (e *JobReadError) NotFound() bool {
 // *JobUnfinishedError when ctx ends first (timed out or interrupted), or a
 // *JobReadError when the job cannot be read (each read is itself retried
 // as any GET is).
-func (c *Client) WaitJob(ctx context.Context, endpoint, projectID, jobID string) (*Job, error) {
+func (c *Client) WaitJob(ctx context.Context, in JobInput) (*Job, error) {
+	jobID := in.JobID
 	wait := JobPollMin
 	status := JobInit
 	for {
-		job, err := c.GetJob(ctx, endpoint, projectID, jobID)
+		job, err := c.GetJob(ctx, in)
 		if job != nil && job.JobID == "" {
 			job.JobID = jobID
 		}
@@ -288,12 +299,18 @@ func (c *Client) WaitJob(ctx context.Context, endpoint, projectID, jobID string)
 	}
 }
 
+// GetImageMemberInput names one member of an image and where to read it.
+type GetImageMemberInput struct {
+	Endpoint, ProjectID, ImageID, MemberID string
+}
+
 // GetImageMember reads one member of an image
 // (GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}). The
 // owner may read any member; a recipient only itself, with its own project
 // as both project_id and member_id.
-func (c *Client) GetImageMember(ctx context.Context, endpoint, projectID, imageID, memberID string) (*Member, error) {
-	base, err := MembersURL(endpoint, projectID, imageID)
+func (c *Client) GetImageMember(ctx context.Context, in GetImageMemberInput) (*Member, error) {
+	memberID := in.MemberID
+	base, err := MembersURL(in.Endpoint, in.ProjectID, in.ImageID)
 	if err != nil {
 		return nil, err
 	}

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -229,3 +232,72 @@ func filterMembers(in []emulator.Member, keep func(emulator.Member) bool) []emul
 }
 
 func regexpMust(re string) *regexp.Regexp { return regexp.MustCompile(re) }
+
+// testAccQueryInit is the configuration step a query step needs before it
+// (terraform-plugin-testing initialises the working directory with it); the
+// query step's own configuration holds the provider block.
+const testAccQueryInit = "locals {\n  query = true\n}\n"
+
+// listImageID is the deterministic ID of the i-th image of a list test.
+func listImageID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0x11000000+i, i) }
+
+// testAccListConfig is a list block of typeName with the given config
+// lines, for up to 1,000 results (terraform query's default is 100).
+func testAccListConfig(typeName, name string, config ...string) string {
+	body := ""
+	for _, c := range config {
+		body += "    " + c + "\n"
+	}
+	return fmt.Sprintf("list %[1]q %[2]q {\n  provider = ims\n  limit    = 1000\n  config {\n%[3]s  }\n}\n", typeName, name, body)
+}
+
+func hclList(v []string) string {
+	q := make([]string, len(v))
+	for i, s := range v {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// setCheck is the exact value of a set of strings.
+func setCheck(v ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(v))
+	for i, s := range v {
+		checks[i] = knownvalue.StringExact(s)
+	}
+	return knownvalue.SetExact(checks)
+}
+
+// memberIDsOf is the sorted member ids the emulator holds for an image.
+func memberIDsOf(a *testAccount, imageID string) []string {
+	var ids []string
+	for _, m := range a.emu.Members(testProject, imageID) {
+		ids = append(ids, m.MemberID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// expectMembers fails the test unless IMS holds exactly ids.
+func expectMembers(t *testing.T, a *testAccount, imageID string, ids ...string) {
+	t.Helper()
+	want := slices.Clone(ids)
+	sort.Strings(want)
+	if got := memberIDsOf(a, imageID); !slices.Equal(got, want) {
+		t.Errorf("IMS holds members %v, want %v", got, want)
+	}
+}
+
+func threeMembers() []emulator.Member {
+	at := time.Date(2023, 8, 23, 4, 7, 52, 0, time.UTC)
+	return []emulator.Member{
+		emulator.NewMember(testImage, "organization", "accepted", "org", at),
+		emulator.NewMember(testImage, "project", "pending", "proj", at.Add(time.Minute)),
+		emulator.NewMember(testImage, "domain", "rejected", "acct", at.Add(2*time.Minute)),
+	}
+}
+
+// faultImageID is the deterministic image id of fault test i.
+func faultImageID(i int) string {
+	return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0xfa000000+i, i)
+}

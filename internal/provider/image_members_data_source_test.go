@@ -16,15 +16,6 @@ import (
 
 const dsAddr = "data.ims_image_members.test"
 
-func threeMembers() []emulator.Member {
-	at := time.Date(2023, 8, 23, 4, 7, 52, 0, time.UTC)
-	return []emulator.Member{
-		emulator.NewMember(testImage, "organization", "accepted", "org", at),
-		emulator.NewMember(testImage, "project", "pending", "proj", at.Add(time.Minute)),
-		emulator.NewMember(testImage, "domain", "rejected", "acct", at.Add(2*time.Minute)),
-	}
-}
-
 // TestAccImageMembersDataSource_allAttributes reads three members, one of each type,
 // and checks every attribute, the URN only on the organization member, and
 // the outputs built from them.
@@ -201,11 +192,6 @@ func TestAccImageMembersDataSource_invalidFilter(t *testing.T) {
 	if n := a.emu.Requests(); n != 0 {
 		t.Errorf("the emulator received %d requests; an invalid filter must fail before any", n)
 	}
-}
-
-// faultImageID is the deterministic image id of fault test i.
-func faultImageID(i int) string {
-	return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0xfa000000+i, i)
 }
 
 // TestAccImageMembersDataSource_faults: 40 data sources in one configuration;

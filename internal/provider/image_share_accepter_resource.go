@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -134,16 +133,21 @@ type accepterOp struct {
 	*imageOp
 }
 
-// begin opens an operation of the accepter.
-func (r *imageShareAccepterResource) begin(ctx context.Context, m imageShareAccepterModel, name string, timeout time.Duration) (context.Context, accepterOp, func(), diag.Diagnostics) {
-	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share_accepter", m.Region, m.ImageID.ValueString(), name, timeout)
-	return ctx, accepterOp{op}, done, diags
+// open opens an operation of the accepter (see openOp).
+func (r *imageShareAccepterResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareAccepterModel, accepterOp, func(), bool) {
+	ctx, m, op, done, ok := openOp[imageShareAccepterModel](ctx, r.data, "ims_image_share_accepter", name, src, diags)
+	return ctx, m, accepterOp{op}, done, ok
 }
+
+func (m imageShareAccepterModel) imageAndRegion() (string, types.String) {
+	return m.ImageID.ValueString(), m.Region
+}
+func (m imageShareAccepterModel) writeTimeouts() timeouts.Value { return m.Timeouts }
 
 // setStatus puts the recipient's status and waits for its job.
 func (op accepterOp) setStatus(ctx context.Context, status, vaultID string) error {
-	jobID, err := op.data.client.UpdateMemberStatus(ctx, op.target.endpoint, ims.StatusRequest{
-		Images: []string{op.imageID}, ProjectID: op.target.projectID, Status: status, VaultID: vaultID,
+	jobID, err := op.data.client.UpdateMemberStatus(ctx, ims.StatusRequest{
+		Endpoint: op.target.endpoint, Images: []string{op.imageID}, ProjectID: op.target.projectID, Status: status, VaultID: vaultID,
 	})
 	if err != nil {
 		return err
@@ -164,7 +168,9 @@ var shareStatuses = []string{"accepted", "pending", "rejected"}
 func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 	ctx, cancel := readContext(ctx)
 	defer cancel()
-	m, err := op.data.client.GetImageMember(ctx, op.target.endpoint, op.target.projectID, op.imageID, op.target.projectID)
+	m, err := op.data.client.GetImageMember(ctx, ims.GetImageMemberInput{
+		Endpoint: op.target.endpoint, ProjectID: op.target.projectID, ImageID: op.imageID, MemberID: op.target.projectID,
+	})
 	if err == nil {
 		return m.Status, nil
 	}
@@ -239,18 +245,9 @@ func (s imageShareAccepterModel) save(ctx context.Context, state *tfsdk.State, i
 
 // Create sets the status asked for. A failed Create records no state.
 func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var plan imageShareAccepterModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, op, done, diags := r.begin(ctx, plan, "accept", timeout)
+	ctx, plan, op, done, ok := r.open(ctx, "accept", req.Plan, &resp.Diagnostics)
 	defer done()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	want := plan.Status.ValueString()
@@ -273,16 +270,9 @@ func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.Cr
 // Read sets the status from IMS; a share that is gone is removed from
 // state, with a warning.
 func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var prior imageShareAccepterModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, op, done, diags := r.begin(ctx, prior, "read", resourceReadTimeout)
+	ctx, prior, op, done, ok := r.open(ctx, "read", req.State, &resp.Diagnostics)
 	defer done()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	if m := prior.MemberID.ValueString(); m != "" && m != op.target.projectID {
@@ -313,19 +303,10 @@ func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.Read
 
 // Update sets the status; state ends as what IMS holds.
 func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var plan, prior imageShareAccepterModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, op, done, diags := r.begin(ctx, plan, "update", timeout)
+	ctx, plan, op, done, ok := r.open(ctx, "update", req.Plan, &resp.Diagnostics)
 	defer done()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	var prior imageShareAccepterModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
 	want := plan.Status.ValueString()
@@ -353,18 +334,9 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 // Delete rejects the image, so that it leaves the recipient's image list.
 // It is done when the status reads back as rejected, or the share is gone.
 func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var prior imageShareAccepterModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	timeout, diags := prior.Timeouts.Delete(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, op, done, diags := r.begin(ctx, prior, "delete", timeout)
+	ctx, _, op, done, ok := r.open(ctx, "delete", req.State, &resp.Diagnostics)
 	defer done()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 	writeErr := op.setStatus(ctx, "rejected", "")

@@ -14,24 +14,6 @@ import (
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
 
-// testAccQueryInit is the configuration step a query step needs before it
-// (terraform-plugin-testing initialises the working directory with it); the
-// query step's own configuration holds the provider block.
-const testAccQueryInit = "locals {\n  query = true\n}\n"
-
-// listImageID is the deterministic ID of the i-th image of a list test.
-func listImageID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0x11000000+i, i) }
-
-// testAccListConfig is a list block of typeName with the given config
-// lines, for up to 1,000 results (terraform query's default is 100).
-func testAccListConfig(typeName, name string, config ...string) string {
-	body := ""
-	for _, c := range config {
-		body += "    " + c + "\n"
-	}
-	return fmt.Sprintf("list %[1]q %[2]q {\n  provider = ims\n  limit    = 1000\n  config {\n%[3]s  }\n}\n", typeName, name, body)
-}
-
 // testAccImageShareListConfig is a list block of ims_image_share.
 func testAccImageShareListConfig(name string, config ...string) string {
 	return testAccListConfig("ims_image_share", name, config...)

@@ -48,6 +48,11 @@ type imageShareModel struct {
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m imageShareModel) imageAndRegion() (string, types.String) {
+	return m.ImageID.ValueString(), m.Region
+}
+func (m imageShareModel) writeTimeouts() timeouts.Value { return m.Timeouts }
+
 // imageShareIdentity mirrors the identity schema.
 type imageShareIdentity struct {
 	ImageID types.String `tfsdk:"image_id"`
@@ -216,23 +221,13 @@ func stringSetOrNull(v []string) types.Set {
 // that a failure can never lead to a destroy of members that were there
 // before.
 func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var plan imageShareModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	want, diags := plan.wanted(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	imageID := plan.ImageID.ValueString()
-	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share", plan.Region, imageID, "create", timeout)
+	ctx, plan, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", "create", req.Plan, &resp.Diagnostics)
 	defer done()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	want, ok := plan.wantedIf(ctx, ok, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	imageID := op.imageID
 	before, err := op.readShare(ctx, plan, want)
 	if err != nil {
 		resp.Diagnostics.Append(op.failure(err))
@@ -268,18 +263,10 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 // Read sets state from what IMS holds; an image that IMS says is gone is
 // removed from state, with a warning.
 func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var prior imageShareModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	have, diags := prior.wanted(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share", prior.Region, prior.ImageID.ValueString(), "read", resourceReadTimeout)
+	ctx, prior, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", "read", req.State, &resp.Diagnostics)
 	defer done()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	state, err := op.readShare(ctx, prior, have)
@@ -307,23 +294,13 @@ func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest,
 // since adding first can never succeed there. Whatever happened, state
 // ends as what IMS holds.
 func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var plan, prior imageShareModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	want, diags := plan.wanted(ctx)
-	resp.Diagnostics.Append(diags...)
-	have, diags := prior.wanted(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share", prior.Region, plan.ImageID.ValueString(), "update", timeout)
+	ctx, plan, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", "update", req.Plan, &resp.Diagnostics)
 	defer done()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	var prior imageShareModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	want, ok := plan.wantedIf(ctx, ok, &resp.Diagnostics)
+	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	added, removed := want.minus(have), have.minus(want)
@@ -362,20 +339,10 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 // other outcome is an error, so that a destroy never reports success while
 // the image stays shared.
 func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, r.data.secretsOrNil()) }()
-	var prior imageShareModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	timeout, diags := prior.Timeouts.Delete(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	have, diags := prior.wanted(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, op, done, diags := r.data.beginImageOp(ctx, "ims_image_share", prior.Region, prior.ImageID.ValueString(), "delete", timeout)
+	ctx, prior, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", "delete", req.State, &resp.Diagnostics)
 	defer done()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, have)

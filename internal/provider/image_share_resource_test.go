@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -32,43 +31,6 @@ func testAccImageShareConfig(imageID string, projects, domains []string, extra .
 		args = append(args, fmt.Sprintf("domains = %s", hclList(domains)))
 	}
 	return fmt.Sprintf("resource \"ims_image_share\" \"test\" {\n  image_id = %[1]q\n  %[2]s\n}\n", imageID, strings.Join(append(args, extra...), "\n  "))
-}
-
-func hclList(v []string) string {
-	q := make([]string, len(v))
-	for i, s := range v {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
-}
-
-// setCheck is the exact value of a set of strings.
-func setCheck(v ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(v))
-	for i, s := range v {
-		checks[i] = knownvalue.StringExact(s)
-	}
-	return knownvalue.SetExact(checks)
-}
-
-// memberIDsOf is the sorted member ids the emulator holds for an image.
-func memberIDsOf(a *testAccount, imageID string) []string {
-	var ids []string
-	for _, m := range a.emu.Members(testProject, imageID) {
-		ids = append(ids, m.MemberID)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// expectMembers fails the test unless IMS holds exactly ids.
-func expectMembers(t *testing.T, a *testAccount, imageID string, ids ...string) {
-	t.Helper()
-	want := slices.Clone(ids)
-	sort.Strings(want)
-	if got := memberIDsOf(a, imageID); !slices.Equal(got, want) {
-		t.Errorf("IMS holds members %v, want %v", got, want)
-	}
 }
 
 // TestAccImageShareResource_lifecycle creates, updates (adding and

@@ -113,6 +113,17 @@ func (m imageShareModel) wanted(ctx context.Context) (members, diag.Diagnostics)
 	return w, diags
 }
 
+// wantedIf is wanted, added to diags, when ok (the opening succeeded);
+// ok stays false when either fails.
+func (m imageShareModel) wantedIf(ctx context.Context, ok bool, diags *diag.Diagnostics) (members, bool) {
+	if !ok {
+		return members{}, false
+	}
+	w, more := m.wanted(ctx)
+	diags.Append(more...)
+	return w, !diags.HasError()
+}
+
 // heldMembers is what IMS lists for an image: the members, each once, and
 // their membership spelled as prefer spells them where it names the same
 // member (so that an organization listed without its urn, or an ID in

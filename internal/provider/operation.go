@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -58,6 +59,56 @@ func (d *providerData) beginImageOp(ctx context.Context, typeName string, region
 	return ctx, op, func() { unlock(); cancel() }, diags
 }
 
+// imageModel is the model of a resource on one image: where the image is
+// and the timeouts block of its writes.
+type imageModel interface {
+	imageAndRegion() (string, types.String)
+	writeTimeouts() timeouts.Value
+}
+
+// modelSource is a plan or a state.
+type modelSource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// openOp is the opening every CRUD method of a resource on one image
+// shares, written once: the model read from src (the plan, or the state),
+// the operation's time limit (its timeouts attribute; reads have their
+// fixed one), and beginImageOp. The returned done, deferred by the caller,
+// ends the operation and redacts every diagnostic the method leaves in
+// diags. ok is false when diags holds an error and the method must stop.
+func openOp[M imageModel](ctx context.Context, d *providerData, typeName, name string, src modelSource, diags *diag.Diagnostics) (context.Context, M, *imageOp, func(), bool) {
+	var m M
+	redacted := func() { *diags = redactDiagnostics(*diags, d.secretsOrNil()) }
+	diags.Append(src.Get(ctx, &m)...)
+	if diags.HasError() {
+		return ctx, m, nil, redacted, false
+	}
+	timeout, more := operationTimeout(ctx, m.writeTimeouts(), name)
+	diags.Append(more...)
+	if diags.HasError() {
+		return ctx, m, nil, redacted, false
+	}
+	imageID, region := m.imageAndRegion()
+	ctx, op, done, more := d.beginImageOp(ctx, typeName, region, imageID, name, timeout)
+	diags.Append(more...)
+	return ctx, m, op, func() { done(); redacted() }, !diags.HasError()
+}
+
+// operationTimeout is the limit of the operation name: its attribute of
+// the timeouts block, default defaultWriteTimeout, or the read limit.
+func operationTimeout(ctx context.Context, t timeouts.Value, name string) (time.Duration, diag.Diagnostics) {
+	switch name {
+	case "create", "accept":
+		return t.Create(ctx, defaultWriteTimeout)
+	case "update":
+		return t.Update(ctx, defaultWriteTimeout)
+	case "delete":
+		return t.Delete(ctx, defaultWriteTimeout)
+	}
+	return resourceReadTimeout, nil
+}
+
 // failure is the diagnostic of a failed call of the operation.
 func (o *imageOp) failure(err error) diag.Diagnostic {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -72,7 +123,7 @@ func (o *imageOp) failure(err error) diag.Diagnostic {
 }
 
 // startFunc starts an asynchronous write and returns its job id.
-type startFunc func(ctx context.Context, endpoint string, req ims.ShareRequest) (string, error)
+type startFunc func(ctx context.Context, req ims.ShareRequest) (string, error)
 
 // write starts one job for the members m, unless m is empty, and waits
 // for it to end.
@@ -81,8 +132,8 @@ func (o *imageOp) write(ctx context.Context, start startFunc, m members) error {
 		return nil
 	}
 	req := m.request(o.imageID)
-	req.ProjectID = o.target.projectID
-	jobID, err := start(ctx, o.target.endpoint, req)
+	req.Endpoint, req.ProjectID = o.target.endpoint, o.target.projectID
+	jobID, err := start(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -92,7 +143,7 @@ func (o *imageOp) write(ctx context.Context, start startFunc, m members) error {
 // wait polls a job of the operation to its end.
 func (o *imageOp) wait(ctx context.Context, jobID string) error {
 	o.jobs = append(o.jobs, jobID)
-	_, err := o.data.client.WaitJob(ctx, o.target.endpoint, o.target.projectID, jobID)
+	_, err := o.data.client.WaitJob(ctx, ims.JobInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, JobID: jobID})
 	return err
 }
 

@@ -42,7 +42,9 @@ func (p *imsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 // once.
 func (p *imsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads Huawei Cloud Image Management Service (IMS) data, signed with AK/SK or an IAM token. " +
+		MarkdownDescription: "Reads and guards the sharing of Huawei Cloud Image Management Service (IMS) images: who an image is shared with " +
+			"(`ims_image_members`), authoritative sharing (`ims_image_share`), the recipient's acceptance (`ims_image_share_accepter`) " +
+			"and adoption with `terraform query`; signed with AK/SK or an IAM token. " +
 			"Every argument is optional in HCL and falls back to its `HW_*` environment variable; an argument set in HCL wins, " +
 			"except that a `token` and access keys are never mixed (an error wherever each comes from).",
 		Attributes: providerSchemaAttributes(),

@@ -181,7 +181,7 @@ func (d *providerData) discoverProject(ctx context.Context, region string) (stri
 }
 
 func (d *providerData) lookupProject(ctx context.Context, region string) (string, error) {
-	projects, err := d.client.ListProjects(ctx, d.settings.authURLFor(region), region)
+	projects, err := d.client.ListProjects(ctx, ims.ListProjectsInput{AuthURL: d.settings.authURLFor(region), Name: region})
 	if err != nil {
 		return "", err
 	}
