@@ -93,7 +93,7 @@ func (e *RequestError) Error() string {
 	what := describeTransportError(e.Err)
 	switch {
 	case errors.Is(e.Err, context.DeadlineExceeded):
-		what = "the time limit for the read ran out"
+		what = "the operation's time limit ran out"
 	case errors.Is(e.Err, context.Canceled):
 		what = "the request was cancelled"
 	}

@@ -39,6 +39,9 @@ type operation struct {
 	permissions []string
 	// write marks an operation whose calls change something.
 	write bool
+	// recipient marks an operation of the recipient's side (the
+	// accepter), whose advice is not the owner's.
+	recipient bool
 }
 
 // dataSourceRead is the read of a data source, bounded by its timeouts.read.
@@ -51,7 +54,8 @@ func dataSourceRead(typeName string, timeout time.Duration) operation {
 // resourceOp is an operation of a resource: reads have their fixed limit,
 // the others their timeouts block's attribute.
 func resourceOp(typeName, name string, timeout time.Duration) operation {
-	op := operation{name: name, subject: typeName, timeout: timeout, permissions: []string{permissionGet}}
+	op := operation{name: name, subject: typeName, timeout: timeout, permissions: []string{permissionGet},
+		recipient: typeName == "ims_image_share_accepter"}
 	switch name {
 	case "read":
 		op.timeoutHint = fmt.Sprintf("a refresh of %s is bounded by %s", typeName, timeout)
@@ -63,6 +67,10 @@ func resourceOp(typeName, name string, timeout time.Duration) operation {
 		op.write = true
 		op.permissions = []string{permissionShare, permissionGet}
 		op.timeoutHint = fmt.Sprintf(`timeouts.%s = %s; raise timeouts { %s = "..." } on %s`, attr, timeout, attr, typeName)
+	}
+	if op.recipient {
+		// The recipient's image list is its fallback read.
+		op.permissions = append(op.permissions, permissionList)
 	}
 	return op
 }
@@ -99,7 +107,7 @@ func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
 	switch {
 	case errors.As(err, &jobErr):
 		return diag.NewErrorDiagnostic("IMS sharing job failed",
-			fmt.Sprintf("The %s of %s on %s failed in IMS: %s.\n\n%sState holds what IMS holds after the failure; fix the cause and apply again.",
+			fmt.Sprintf("The %s of %s on %s failed in IMS: %s.\n\n%sState holds what IMS holds after the failure (a failed create records nothing); fix the cause and apply again.",
 				fc.op.name, fc.op.subject, where, jobErr.Error(), withBlank(shareCodeAdvice(jobErr.Job.ErrorCode))))
 	case errors.As(err, &unfinished) && unfinished.Interrupted():
 		return diag.NewErrorDiagnostic("Interrupted while waiting for an IMS sharing job",
@@ -116,7 +124,7 @@ func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
 	case errors.As(err, &jobReadErr):
 		return diag.NewErrorDiagnostic("Could not read an IMS sharing job",
 			fmt.Sprintf("The %s of %s on %s could not follow its job: %s. What the job did is not known from it; state holds what "+
-				"IMS held when the image was read back. Check endpoint %s, then apply again.", fc.op.name, fc.op.subject, where, jobReadErr.Error(), fc.endpoint))
+				"IMS held when the image was read back (a failed create records nothing). Check endpoint %s, then apply again.", fc.op.name, fc.op.subject, where, jobReadErr.Error(), fc.endpoint))
 	case errors.As(err, &apiErr):
 		return apiDiagnostic(apiErr, fc)
 	case errors.As(err, &decErr):
@@ -200,11 +208,19 @@ func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
 			fmt.Sprintf("The %s needs the IMS permission%s %s on project %s (for example the IMS FullAccess policy for writes, ReadOnlyAccess for "+
 				"reads), and project_id must be the project of region %s that owns the image.", fc.op.name, plural(len(fc.op.permissions)),
 				strings.Join(fc.op.permissions, " and "), fc.projectID, fc.region)
+	case e.Code == ims.CodeImageNotFound && fc.op.recipient:
+		return "Image not found",
+			fmt.Sprintf("No image %s is shared with project %s in region %s (IMG.0027: the image ID does not exist for this project). "+
+				"Check image_id and region, and that the owner shared the image with this project.", fc.imageID, fc.projectID, fc.region)
+	case fc.op.recipient && e.StatusCode == http.StatusForbidden:
+		return "Permission denied by IMS",
+			fmt.Sprintf("The %s needs the IMS permissions %s on project %s, the recipient's project of region %s (project_id, or the "+
+				"credentials' project).", fc.op.name, strings.Join(fc.op.permissions, " and "), fc.projectID, fc.region)
 	case strings.HasPrefix(e.Code, "APIGW.") && e.StatusCode == http.StatusNotFound:
 		return "IMS endpoint does not serve this API",
 			fmt.Sprintf("The API gateway at %s knows no API at %s (%s). The endpoint is probably mistyped: it is the base URL, such as "+
 				"https://ims.%s.myhuaweicloud.com, without a path. Nothing was decided from this answer.", fc.endpoint, e.Path, e.Code, fc.region)
-	case e.StatusCode == http.StatusNotFound:
+	case e.StatusCode == http.StatusNotFound || e.Code == ims.CodeImageNotFound:
 		return "Image not found",
 			fmt.Sprintf("No image %s in project %s of region %s. Check image_id and region: members can be listed only by the project "+
 				"that owns the image, not by the projects it is shared with.", fc.imageID, fc.projectID, fc.region)

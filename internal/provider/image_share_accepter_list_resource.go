@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/errgroup"
@@ -22,10 +21,12 @@ var (
 	_ list.ListResourceWithConfigure = (*imageShareAccepterListResource)(nil)
 )
 
-func newImageShareAccepterListResource() list.ListResource { return &imageShareAccepterListResource{} }
+func newImageShareAccepterListResource() list.ListResource {
+	return &imageShareAccepterListResource{resourceBase{suffix: "_image_share_accepter"}}
+}
 
 type imageShareAccepterListResource struct {
-	data *providerData
+	resourceBase
 }
 
 // imageShareAccepterListModel mirrors the list resource's config schema.
@@ -34,10 +35,6 @@ type imageShareAccepterListModel struct {
 	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
 	Timeout             types.String `tfsdk:"timeout"`
 	Status              types.String `tfsdk:"status"`
-}
-
-func (l *imageShareAccepterListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_image_share_accepter"
 }
 
 func (l *imageShareAccepterListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -61,23 +58,15 @@ func (l *imageShareAccepterListResource) ListResourceConfigSchema(_ context.Cont
 	}
 }
 
-func (l *imageShareAccepterListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (l *imageShareAccepterListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg imageShareAccepterListModel
-	diags := req.Config.Get(ctx, &cfg)
-	diags.Append(l.data.ready()...)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(redactDiagnostics(diags, l.data.secretsOrNil()))
+	cfg, set, ok := openList[imageShareAccepterListModel](ctx, l.data, req, stream)
+	if !ok {
 		return
 	}
 	statuses := []string{"pending", "accepted", "rejected"}
 	if s := cfg.Status.ValueString(); s != "" {
 		statuses = []string{s}
 	}
-	set := l.data.listSettings(cfg.Region, cfg.EnterpriseProjectID, cfg.Timeout)
 	op := listOp("ims_image_share_accepter", set.timeout)
 	stream.Results = resultStream(ctx, req.Limit, l.data.secrets, func(ctx context.Context, _ *errgroup.Group, send func(list.ListResult) bool) diag.Diagnostics {
 		ctx = withLogging(ctx, l.data.secrets)
@@ -88,6 +77,9 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 			return diags
 		}
 		var progress listProgress
+		// An image whose status changes during the listing could be
+		// listed under two statuses: it is sent once.
+		seen := map[string]bool{}
 		for _, status := range statuses {
 			err := l.data.client.ListImages(tctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared",
 				Visibility: "shared", MemberStatus: status, EnterpriseProjectID: set.enterpriseProject}, func(images []ims.Image) error {
@@ -95,9 +87,10 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 					progress.images.Add(1)
 					// Under a reading where the project's own shared
 					// images are listed too, owner tells them apart.
-					if img.Owner == tgt.projectID {
+					if img.Owner == tgt.projectID || seen[img.ID] {
 						continue
 					}
+					seen[img.ID] = true
 					if !send(l.result(ctx, req, tgt, img, status)) {
 						return tctx.Err()
 					}

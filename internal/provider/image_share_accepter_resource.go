@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -30,10 +31,12 @@ var (
 	_ resource.ResourceWithIdentity    = (*imageShareAccepterResource)(nil)
 )
 
-func newImageShareAccepterResource() resource.Resource { return &imageShareAccepterResource{} }
+func newImageShareAccepterResource() resource.Resource {
+	return &imageShareAccepterResource{resourceBase{suffix: "_image_share_accepter"}}
+}
 
 type imageShareAccepterResource struct {
-	data *providerData
+	resourceBase
 }
 
 // imageShareAccepterModel mirrors the ims_image_share_accepter schema.
@@ -52,10 +55,6 @@ type imageShareAccepterIdentity struct {
 	ImageID  types.String `tfsdk:"image_id"`
 	Region   types.String `tfsdk:"region"`
 	MemberID types.String `tfsdk:"member_id"`
-}
-
-func (r *imageShareAccepterResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_image_share_accepter"
 }
 
 func (r *imageShareAccepterResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -123,10 +122,6 @@ func (r *imageShareAccepterResource) IdentitySchema(_ context.Context, _ resourc
 	}
 }
 
-func (r *imageShareAccepterResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 // accepterOp is one operation of the accepter: the recipient's status on
 // one image.
 type accepterOp struct {
@@ -136,6 +131,15 @@ type accepterOp struct {
 // open opens an operation of the accepter (see openOp).
 func (r *imageShareAccepterResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareAccepterModel, accepterOp, func(), bool) {
 	ctx, m, op, done, ok := openOp[imageShareAccepterModel](ctx, r.data, "ims_image_share_accepter", name, src, diags)
+	// An accepter acts for the provider's own project: state recorded for
+	// another (the provider's project or credentials changed since) is
+	// refused, for every operation, not acted on for the wrong project.
+	if mid := m.MemberID.ValueString(); ok && !m.MemberID.IsUnknown() && mid != "" && mid != op.target.projectID {
+		diags.AddAttributeError(path.Root("member_id"), "Member is not this provider's project",
+			fmt.Sprintf("The share is recorded for project %s, but this provider works as project %s in region %s. An accepter acts "+
+				"for the provider's own project: use a provider configured for %s (project_id or its credentials).", mid, op.target.projectID, op.target.region, mid))
+		ok = false
+	}
 	return ctx, m, accepterOp{op}, done, ok
 }
 
@@ -172,6 +176,11 @@ func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 		Endpoint: op.target.endpoint, ProjectID: op.target.projectID, ImageID: op.imageID, MemberID: op.target.projectID,
 	})
 	if err == nil {
+		if !strings.EqualFold(m.MemberID, op.target.projectID) || !slices.Contains(shareStatuses, m.Status) {
+			return "", fmt.Errorf("IMS answered the read of project %s's membership of image %s with member %q in status %q, "+
+				"which is not this project or not a status IMS documents (accepted, pending, rejected)",
+				op.target.projectID, op.imageID, displayText(m.MemberID, nil), displayText(m.Status, nil))
+		}
 		return m.Status, nil
 	}
 	var apiErr *ims.APIError
@@ -182,12 +191,13 @@ func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 	for _, status := range shareStatuses {
 		found := false
 		lerr := op.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: op.target.endpoint, ProjectID: op.target.projectID,
-			ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: status}, func(images []ims.Image) error {
-			for _, img := range images {
-				found = found || (img.ID == op.imageID && img.Owner != op.target.projectID)
-			}
-			return nil
-		})
+			ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: status, EnterpriseProjectID: defaultEnterpriseProject},
+			func(images []ims.Image) error {
+				for _, img := range images {
+					found = found || (img.ID == op.imageID && img.Owner != op.target.projectID)
+				}
+				return nil
+			})
 		if lerr != nil {
 			return "", fmt.Errorf("%w; the recipient's image list could not be read either: %w", err, lerr)
 		}
@@ -273,12 +283,6 @@ func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.Read
 	ctx, prior, op, done, ok := r.open(ctx, "read", req.State, &resp.Diagnostics)
 	defer done()
 	if !ok {
-		return
-	}
-	if m := prior.MemberID.ValueString(); m != "" && m != op.target.projectID {
-		resp.Diagnostics.AddAttributeError(path.Root("member_id"), "Member is not this provider's project",
-			fmt.Sprintf("The share is recorded for project %s, but this provider works as project %s in region %s. An accepter acts "+
-				"for the provider's own project: use a provider configured for %s (project_id or its credentials).", m, op.target.projectID, op.target.region, m))
 		return
 	}
 	status, err := op.readStatus(ctx)

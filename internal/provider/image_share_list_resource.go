@@ -7,9 +7,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -21,10 +21,12 @@ var (
 	_ list.ListResourceWithConfigure = (*imageShareListResource)(nil)
 )
 
-func newImageShareListResource() list.ListResource { return &imageShareListResource{} }
+func newImageShareListResource() list.ListResource {
+	return &imageShareListResource{resourceBase{suffix: "_image_share"}}
+}
 
 type imageShareListResource struct {
-	data *providerData
+	resourceBase
 }
 
 // imageShareListModel mirrors the list resource's config schema.
@@ -35,10 +37,6 @@ type imageShareListModel struct {
 	MemberType          types.String `tfsdk:"member_type"`
 	Status              types.String `tfsdk:"status"`
 	ImageIDs            types.List   `tfsdk:"image_ids"`
-}
-
-func (l *imageShareListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_image_share"
 }
 
 func (l *imageShareListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -73,23 +71,17 @@ func (l *imageShareListResource) ListResourceConfigSchema(_ context.Context, _ l
 	}
 }
 
-func (l *imageShareListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (l *imageShareListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg imageShareListModel
-	diags := req.Config.Get(ctx, &cfg)
-	diags.Append(l.data.ready()...)
 	var only []string
-	if !cfg.ImageIDs.IsNull() && !cfg.ImageIDs.IsUnknown() {
-		diags.Append(cfg.ImageIDs.ElementsAs(ctx, &only, false)...)
-	}
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(redactDiagnostics(diags, l.data.secretsOrNil()))
+	cfg, set, ok := openList(ctx, l.data, req, stream, func(cfg imageShareListModel) diag.Diagnostics {
+		if cfg.ImageIDs.IsNull() || cfg.ImageIDs.IsUnknown() {
+			return nil
+		}
+		return cfg.ImageIDs.ElementsAs(ctx, &only, false)
+	})
+	if !ok {
 		return
 	}
-	set := l.data.listSettings(cfg.Region, cfg.EnterpriseProjectID, cfg.Timeout)
 	memberType, status := cfg.MemberType.ValueString(), cfg.Status.ValueString()
 	stream.Results = l.data.sharedImages(ctx, req.Limit, "ims_image_share", set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) (list.ListResult, bool) {
 		if len(only) > 0 && !slices.Contains(only, img.ID) {
@@ -109,6 +101,7 @@ func (l *imageShareListResource) result(ctx context.Context, req list.ListReques
 		return r, false
 	}
 	state := newShareState(imageShareModel{}, tgt, img.ID, ms, members{})
+	r.Diagnostics.Append(state.warnings...)
 	r.DisplayName = fmt.Sprintf("%s (%d member%s)", displayText(img.Name, l.data.secrets), len(state.members), plural(len(state.members)))
 	r.Diagnostics.Append(r.Identity.Set(ctx, imageShareIdentity{ImageID: state.model.ImageID, Region: state.model.Region})...)
 	if req.IncludeResource {

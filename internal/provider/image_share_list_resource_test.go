@@ -214,3 +214,24 @@ func TestAccImageShareListResource_timeLimit(t *testing.T) {
 		},
 	})
 }
+
+// TestAccImageShareListResource_listingFails: a failing image list is an
+// error that names the listing and IMS's answer, never an empty success.
+func TestAccImageShareListResource_listingFails(t *testing.T) {
+	a := newTestAccount(t)
+	sharedWorld(a, 20)
+	a.emu.FailAlways(emulator.TargetImages, emulator.FaultIMS500)
+	provider := a.providerConfig("max_retries = 0")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: testAccQueryInit},
+			{
+				Query:       true,
+				Config:      provider + testAccImageShareListConfig("all"),
+				ExpectError: errRe("IMS is unavailable", "The list of the ims_image_share list resource", "HTTP 500", "IMG.0010"),
+			},
+		},
+	})
+}

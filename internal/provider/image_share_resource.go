@@ -30,10 +30,12 @@ var (
 	_ resource.ResourceWithConfigValidators = (*imageShareResource)(nil)
 )
 
-func newImageShareResource() resource.Resource { return &imageShareResource{} }
+func newImageShareResource() resource.Resource {
+	return &imageShareResource{resourceBase{suffix: "_image_share"}}
+}
 
 type imageShareResource struct {
-	data *providerData
+	resourceBase
 }
 
 // imageShareModel mirrors the ims_image_share schema.
@@ -48,6 +50,14 @@ type imageShareModel struct {
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
+// open opens an operation of ims_image_share (see openOp), with the
+// membership its model declares.
+func (r *imageShareResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareModel, members, *imageOp, func(), bool) {
+	ctx, m, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", name, src, diags)
+	w, ok := m.wantedIf(ctx, ok, diags)
+	return ctx, m, w, op, done, ok
+}
+
 func (m imageShareModel) imageAndRegion() (string, types.String) {
 	return m.ImageID.ValueString(), m.Region
 }
@@ -59,18 +69,14 @@ type imageShareIdentity struct {
 	Region  types.String `tfsdk:"region"`
 }
 
-func (r *imageShareResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_image_share"
-}
-
 func (r *imageShareResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	memberSet := func(what, example string, item validator.String) schema.SetAttribute {
+	memberSet := func(what, example string, kind int, item validator.String) schema.SetAttribute {
 		return schema.SetAttribute{
 			Optional:    true,
 			ElementType: types.StringType,
 			MarkdownDescription: fmt.Sprintf("%s the image is shared with, e.g. `%s`. Authoritative: a member of this kind that IMS holds "+
 				"and this set does not name is removed on apply.", what, example),
-			Validators: []validator.Set{setvalidator.SizeBetween(1, ims.MaxShareMembers), setvalidator.ValueStringsAre(item)},
+			Validators: []validator.Set{setvalidator.SizeBetween(1, ims.MaxShareMembers), setvalidator.ValueStringsAre(item), uniqueMembers{kind}},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -89,13 +95,13 @@ func (r *imageShareResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			// Optional
-			"projects": memberSet("Project IDs (32 lower-case hexadecimal characters, as IMS lists them)", "05041fffa40025702fcdc009d5a1b3c1",
+			"projects": memberSet("Project IDs (32 lower-case hexadecimal characters, as IMS lists them)", "05041fffa40025702fcdc009d5a1b3c1", kindProject,
 				stringvalidator.RegexMatches(memberIDPattern, "must be a project ID: 32 lower-case hexadecimal characters")),
-			"domains": memberSet("Account (domain) IDs (32 lower-case hexadecimal characters)", "0970dd7a1300f5672ff2c003c60ae115",
+			"domains": memberSet("Account (domain) IDs (32 lower-case hexadecimal characters)", "0970dd7a1300f5672ff2c003c60ae115", kindDomain,
 				stringvalidator.RegexMatches(memberIDPattern, "must be an account (domain) ID: 32 lower-case hexadecimal characters")),
 			"organizations": memberSet("Organization URNs: an organization (`organizations::{account}:organization:o-{org}`), its root "+
 				"(`…:root:o-{org}/r-{root}`) or a unit (`…:ou:o-{org}/ou-{unit}`, nested units too)",
-				"organizations::0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d:ou:o-abc123/ou-def456",
+				"organizations::0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d:ou:o-abc123/ou-def456", kindOrganization,
 				stringvalidator.RegexMatches(organizationURNPattern, organizationURNRule)),
 			// Optional and computed
 			"region": schema.StringAttribute{
@@ -136,10 +142,6 @@ func (r *imageShareResource) ConfigValidators(context.Context) []resource.Config
 	return []resource.ConfigValidator{
 		resourcevalidator.AtLeastOneOf(path.MatchRoot("projects"), path.MatchRoot("domains"), path.MatchRoot("organizations")),
 	}
-}
-
-func (r *imageShareResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // organizationURNRule is the plan-time message for a bad organization.
@@ -221,9 +223,8 @@ func stringSetOrNull(v []string) types.Set {
 // that a failure can never lead to a destroy of members that were there
 // before.
 func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	ctx, plan, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", "create", req.Plan, &resp.Diagnostics)
+	ctx, plan, want, op, done, ok := r.open(ctx, "create", req.Plan, &resp.Diagnostics)
 	defer done()
-	want, ok := plan.wantedIf(ctx, ok, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -233,7 +234,6 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(op.failure(err))
 		return
 	}
-	resp.Diagnostics.Append(before.warnings...)
 	if unmanaged := before.held.minus(want); !unmanaged.empty() {
 		resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image already shared with members the configuration does not name",
 			fmt.Sprintf("Image %s is already shared with %s. Creating ims_image_share would take them away without a plan that shows it, "+
@@ -263,9 +263,8 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 // Read sets state from what IMS holds; an image that IMS says is gone is
 // removed from state, with a warning.
 func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	ctx, prior, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", "read", req.State, &resp.Diagnostics)
+	ctx, prior, have, op, done, ok := r.open(ctx, "read", req.State, &resp.Diagnostics)
 	defer done()
-	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -294,11 +293,10 @@ func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest,
 // since adding first can never succeed there. Whatever happened, state
 // ends as what IMS holds.
 func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	ctx, plan, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", "update", req.Plan, &resp.Diagnostics)
+	ctx, plan, want, op, done, ok := r.open(ctx, "update", req.Plan, &resp.Diagnostics)
 	defer done()
 	var prior imageShareModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	want, ok := plan.wantedIf(ctx, ok, &resp.Diagnostics)
 	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
 	if !ok {
 		return
@@ -339,16 +337,15 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 // other outcome is an error, so that a destroy never reports success while
 // the image stays shared.
 func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx, prior, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", "delete", req.State, &resp.Diagnostics)
+	ctx, prior, have, op, done, ok := r.open(ctx, "delete", req.State, &resp.Diagnostics)
 	defer done()
-	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, have)
 	state, readErr := op.readShare(ctx, prior, have)
 	if readErr != nil {
-		if gone, err := op.gone(ctx, readErr); gone {
+		if gone, err := op.gone(ctx, readErr); gone && !refusedOtherwise(writeErr) {
 			return // The image is gone, and its sharing with it.
 		} else if writeErr == nil {
 			writeErr = err

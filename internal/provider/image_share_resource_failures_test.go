@@ -256,6 +256,12 @@ func TestAccImageShareResource_membersByIdentity(t *testing.T) {
 				ExpectError: errRe("must be a project ID: 32 lower-case hexadecimal characters"),
 			},
 			{
+				Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil,
+					fmt.Sprintf("organizations = [%q, %q]", org, strings.Replace(org, testDomain, strings.ToUpper(testDomain), 1))),
+				PlanOnly:    true,
+				ExpectError: errRe("Member named twice", "name the same member (ou-def456)"),
+			},
+			{
 				Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil, orgs),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("organizations"), setCheck(org)),

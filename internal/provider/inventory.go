@@ -65,12 +65,14 @@ func (d *providerData) sharedImages(ctx context.Context, limit int64, typeName s
 			}
 			return tctx.Err()
 		})
-		// Wait also ends ctx (the errgroup's): decide by tctx's cause.
+		// Decide before waiting: Wait ends ctx (the errgroup's), and tctx
+		// with it.
+		listFailed := err != nil && tctx.Err() == nil
 		_ = g.Wait()
 		switch {
 		case errors.Is(context.Cause(tctx), errListTimeout):
 			diags.Append(progress.timedOut(op))
-		case err != nil && tctx.Err() == nil:
+		case listFailed:
 			diags.Append(callDiagnostic(err, fc))
 		}
 		return diags

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -68,7 +69,41 @@ type listSettings struct {
 	timeout                   time.Duration
 }
 
-// settingsOf reads the common arguments (validated at plan time).
+// listConfig is a list block's config model, with the common arguments.
+type listConfig interface {
+	common() (region, enterpriseProject, timeout types.String)
+}
+
+func (m imageShareListModel) common() (types.String, types.String, types.String) {
+	return m.Region, m.EnterpriseProjectID, m.Timeout
+}
+
+func (m imageShareAccepterListModel) common() (types.String, types.String, types.String) {
+	return m.Region, m.EnterpriseProjectID, m.Timeout
+}
+
+// openList is the opening every list resource's List shares, written once:
+// the config read into M (and checked further by extra), the provider
+// ready, the common settings. When it fails, the stream carries the
+// redacted diagnostics and ok is false.
+func openList[M listConfig](ctx context.Context, d *providerData, req list.ListRequest, stream *list.ListResultsStream, extra ...func(M) diag.Diagnostics) (M, listSettings, bool) {
+	var cfg M
+	diags := req.Config.Get(ctx, &cfg)
+	diags.Append(d.ready()...)
+	for _, check := range extra {
+		if !diags.HasError() {
+			diags.Append(check(cfg)...)
+		}
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(redactDiagnostics(diags, d.secretsOrNil()))
+		return cfg, listSettings{}, false
+	}
+	region, enterpriseProject, timeout := cfg.common()
+	return cfg, d.listSettings(region, enterpriseProject, timeout), true
+}
+
+// listSettings reads the common arguments (validated at plan time).
 func (d *providerData) listSettings(region, enterpriseProject, timeout types.String) listSettings {
 	s := listSettings{region: d.regionOr(region), enterpriseProject: defaultEnterpriseProject, timeout: defaultListTimeout}
 	if v := enterpriseProject.ValueString(); v != "" {

@@ -42,7 +42,7 @@ func identity(kind int, v string) string {
 
 // kindOf is the kind of a member as IMS lists it.
 func kindOf(m ims.Member) int {
-	switch m.MemberType {
+	switch strings.ToLower(m.MemberType) {
 	case "domain":
 		return kindDomain
 	case "organization":
@@ -94,7 +94,8 @@ func (m members) String() string {
 	var parts []string
 	for k := range m {
 		for _, v := range m[k] {
-			parts = append(parts, kindWords[k]+" "+v)
+			// IDs may come from a server: one bounded line each.
+			parts = append(parts, kindWords[k]+" "+displayText(v, nil))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -142,7 +143,7 @@ func heldMembers(imageID string, list []ims.Member, prefer members) (members, []
 		if h.has(k, v) {
 			diags.AddWarning("IMS lists a member twice",
 				fmt.Sprintf("IMS lists %s %s twice among the members of image %s; the provider counts it once. If it persists, report it "+
-					"to Huawei Cloud support.", kindWords[k], m.MemberID, imageID))
+					"to Huawei Cloud support.", kindWords[k], displayText(m.MemberID, nil), imageID))
 			continue
 		}
 		if s := prefer.spelling(k, v); s != "" {

@@ -147,11 +147,16 @@ func (o *imageOp) wait(ctx context.Context, jobID string) error {
 	return err
 }
 
-// readContext is ctx, or a fresh budget when ctx is done, so that a write
-// that timed out or was interrupted still records what IMS holds.
+// readBackBudget is the least time a read-back gets: a write that timed
+// out, was interrupted or ended with moments to spare still records what
+// IMS holds.
+const readBackBudget = time.Minute
+
+// readContext is ctx, or a fresh budget of readBackBudget when ctx is done
+// or has less than that left.
 func readContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if ctx.Err() != nil {
-		return context.WithTimeout(context.WithoutCancel(ctx), resourceReadTimeout)
+	if deadline, ok := ctx.Deadline(); ctx.Err() != nil || (ok && time.Until(deadline) < readBackBudget) {
+		return context.WithTimeout(context.WithoutCancel(ctx), readBackBudget)
 	}
 	return ctx, func() {}
 }
@@ -179,7 +184,8 @@ func (o *imageOp) gone(ctx context.Context, err error) (bool, error) {
 		ctx, cancel := readContext(ctx)
 		defer cancel()
 		found := false
-		lerr := o.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, ID: o.imageID},
+		lerr := o.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, ID: o.imageID,
+			EnterpriseProjectID: defaultEnterpriseProject},
 			func(images []ims.Image) error {
 				for _, img := range images {
 					found = found || img.ID == o.imageID
@@ -252,6 +258,15 @@ func (o *imageOp) disagrees(want, held members) diag.Diagnostic {
 			"changed outside this operation, by %s. State holds what IMS holds, so the next plan shows the difference. Let one "+
 			"ims_image_share own the image's sharing, or use ims_image_share_member for each member, never both on one image.",
 			o.op.name, o.op.subject, o.imageID, o.target.projectID, o.target.region, strings.Join(parts, "; "), who))
+}
+
+// refusedOtherwise reports a write that IMS refused for a reason other than
+// the image not existing (IMG.0106, another tenant's image, say): then a
+// not-found read-back is no proof that the sharing is gone.
+func refusedOtherwise(err error) bool {
+	var apiErr *ims.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 &&
+		apiErr.Code != "" && apiErr.Code != ims.CodeImageNotFound
 }
 
 // isQuota reports IMS's sharing-quota refusal, as an answer or as a failed

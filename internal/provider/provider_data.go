@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/semaphore"
 	"golang.org/x/sync/singleflight"
@@ -40,6 +41,23 @@ type providerData struct {
 type imageLock struct {
 	sem   *semaphore.Weighted
 	users map[string]bool
+}
+
+// resourceBase is what every resource and list resource embeds: its type
+// name and its provider data, with the Metadata and Configure that only
+// depend on them.
+type resourceBase struct {
+	// suffix follows the provider's name: "_image_share".
+	suffix string
+	data   *providerData
+}
+
+func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + b.suffix
+}
+
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // configuredData is the provider data handed to a data source or resource.

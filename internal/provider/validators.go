@@ -1,6 +1,13 @@
 package provider
 
-import "regexp"
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
 
 // Patterns of the identifiers that the schemas check at plan time.
 var (
@@ -23,3 +30,34 @@ var (
 	memberIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 	dnsNamePattern  = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 )
+
+// uniqueMembers refuses a set that names one member twice in two
+// spellings (an organization by two URNs with one last segment): IMS holds
+// it once, and state could not match the configuration.
+type uniqueMembers struct{ kind int }
+
+func (v uniqueMembers) Description(context.Context) string {
+	return "must name each member once (an organization is known by its URN's last segment)"
+}
+
+func (v uniqueMembers) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v uniqueMembers) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	seen := map[string]string{}
+	for _, e := range req.ConfigValue.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		id := identity(v.kind, s.ValueString())
+		if first, dup := seen[id]; dup {
+			resp.Diagnostics.AddAttributeError(req.Path, "Member named twice",
+				fmt.Sprintf("%q and %q name the same member (%s); %s.", first, s.ValueString(), id, v.Description(ctx)))
+			continue
+		}
+		seen[id] = s.ValueString()
+	}
+}
