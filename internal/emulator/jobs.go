@@ -71,3 +71,21 @@ func (s *Server) serveJob(w http.ResponseWriter, r request) {
 	out["entities"] = entities
 	writeJSON(w, http.StatusOK, out)
 }
+
+// OverlappingJobs is the most jobs that ran at one time (from each job's
+// start to its end), for tests that check writes run in parallel.
+func (s *Server) OverlappingJobs() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	most := 0
+	for _, a := range s.jobs {
+		n := 0
+		for _, b := range s.jobs {
+			if !b.begin.After(a.begin) && b.begin.Add(b.delay).After(a.begin) {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
+}

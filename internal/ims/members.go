@@ -137,6 +137,10 @@ const maxIDLen = 128
 // plainID reports an id that is safe as one path segment and short.
 func plainID(s string) bool { return len(s) <= maxIDLen && idPattern.MatchString(s) }
 
+// PlainID reports an id that the client takes into a path: letters,
+// digits, '-', '_' and '.', at most 128 characters.
+func PlainID(s string) bool { return plainID(s) }
+
 // MembersURL is {endpoint}/v1/{project_id}/cloudimages/{image_id}/members.
 func MembersURL(endpoint, projectID, imageID string) (*url.URL, error) {
 	// The ids become path segments: anything but a plain id could walk the

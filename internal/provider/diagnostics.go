@@ -44,11 +44,15 @@ type operation struct {
 	recipient bool
 }
 
-// dataSourceRead is the read of a data source, bounded by its timeouts.read.
-func dataSourceRead(typeName string, timeout time.Duration) operation {
+// dataSourceRead is the read of a data source, bounded by its timeouts.read,
+// needing the given IMS permissions (default: ims:images:get).
+func dataSourceRead(typeName string, timeout time.Duration, permissions ...string) operation {
+	if len(permissions) == 0 {
+		permissions = []string{permissionGet}
+	}
 	return operation{name: "read", subject: "the " + typeName + " data source", timeout: timeout,
 		timeoutHint: fmt.Sprintf(`timeouts.read = %s; raise timeouts { read = "..." } on the data source`, timeout),
-		permissions: []string{permissionGet}}
+		permissions: permissions}
 }
 
 // resourceOp is an operation of a resource: reads have their fixed limit,

@@ -66,6 +66,7 @@ func TestAccExamples(t *testing.T) {
 		// terraform query, then plan, by queryWithCLI.
 		"list-resources/ims_image_share":          nil,
 		"list-resources/ims_image_share_accepter": nil,
+		"list-resources/ims_image_share_member":   nil,
 		"filters": {
 			statecheck.ExpectKnownOutputValue("pending_account_ids", idsCheck(pendingAccounts)),
 			statecheck.ExpectKnownOutputValue("accepted_organization_urns", knownvalue.ListSizeExact(acceptedOrgs)),
@@ -79,6 +80,10 @@ func TestAccExamples(t *testing.T) {
 				emulator.DemoAllowedProjects[1]: knownvalue.StringExact("pending"),
 				emulator.DemoPartnerDomainID:    knownvalue.StringExact("pending"),
 			})),
+		},
+		"resources/ims_image_share_member": {
+			statecheck.ExpectKnownOutputValue("team_a_status", knownvalue.StringExact("pending")),
+			statecheck.ExpectKnownValue("ims_image_share_member.partner", tfjsonpath.New("member_type"), knownvalue.StringExact("domain")),
 		},
 		"resources/ims_image_share_accepter": {
 			statecheck.ExpectKnownOutputValue("accepted_as", knownvalue.StringExact(emulator.DemoAllowedProjects[0])),
@@ -145,6 +150,8 @@ func TestAccExamples(t *testing.T) {
 			}
 			switch name {
 			case "list-resources/ims_image_share":
+				queryWithCLI(t, filepath.Join(root, name), nil, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.")
+			case "list-resources/ims_image_share_member":
 				queryWithCLI(t, filepath.Join(root, name), nil, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.")
 			case "list-resources/ims_image_share_accepter":
 				// The pending share must be given a status first, as the

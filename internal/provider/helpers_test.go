@@ -251,6 +251,10 @@ func testAccListConfig(typeName, name string, config ...string) string {
 	return fmt.Sprintf("list %[1]q %[2]q {\n  provider = ims\n  limit    = 1000\n  config {\n%[3]s  }\n}\n", typeName, name, body)
 }
 
+// hclListArg is one `name = ["v", ...]` line of a block.
+func hclListArg(name string, v ...string) string { return name + " = " + hclList(v) }
+
+// hclList is an HCL list of strings.
 func hclList(v []string) string {
 	q := make([]string, len(v))
 	for i, s := range v {

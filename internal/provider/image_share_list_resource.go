@@ -83,11 +83,11 @@ func (l *imageShareListResource) List(ctx context.Context, req list.ListRequest,
 		return
 	}
 	memberType, status := cfg.MemberType.ValueString(), cfg.Status.ValueString()
-	stream.Results = l.data.sharedImages(ctx, req.Limit, "ims_image_share", set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) (list.ListResult, bool) {
-		if len(only) > 0 && !slices.Contains(only, img.ID) {
-			return list.ListResult{}, false
+	stream.Results = l.data.sharedImages(ctx, req.Limit, "ims_image_share", set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) []list.ListResult {
+		if r, ok := l.result(ctx, req, tgt, img, ms, memberType, status); ok {
+			return []list.ListResult{r}
 		}
-		return l.result(ctx, req, tgt, img, ms, memberType, status)
+		return nil
 	}, func(img ims.Image) bool { return len(only) == 0 || slices.Contains(only, img.ID) })
 }
 

@@ -36,10 +36,16 @@ func importByImageID(ctx context.Context, typeName string, req resource.ImportSt
 	}
 }
 
-// timeoutsNull is an unset timeouts block of the share resources (create,
-// update and delete), for states built without a plan (import, lists).
-func timeoutsNull() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-		"create": types.StringType, "update": types.StringType, "delete": types.StringType,
-	})}
+// timeoutsNull is an unset timeouts block with the given attributes
+// (default: create, update and delete, as the share resources have), for
+// states built without a plan (import, lists).
+func timeoutsNull(names ...string) timeouts.Value {
+	if len(names) == 0 {
+		names = []string{"create", "update", "delete"}
+	}
+	attrs := make(map[string]attr.Type, len(names))
+	for _, n := range names {
+		attrs[n] = types.StringType
+	}
+	return timeouts.Value{Object: types.ObjectNull(attrs)}
 }

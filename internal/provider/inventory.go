@@ -18,16 +18,51 @@ import (
 // and one it accepted both have __imagetype shared, told apart by owner),
 // with members read only for those.
 
-// sharedImageResult turns one shared image and its members into a list
-// result, or reports that it is none.
-type sharedImageResult func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) (list.ListResult, bool)
+// sharedImageResults turns one shared image and its members into list
+// results (none, one per image, or one per member).
+type sharedImageResults func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) []list.ListResult
+
+// walkSharedImages lists the project's shared images and reads the members
+// of those keep keeps, in g (limited to maxConcurrentReads by its caller):
+// found gets each image with its members and its place in the listing,
+// failed each members read that failed (both from g's goroutines, in no
+// order). It returns the listing's error; the caller waits for g.
+func (d *providerData) walkSharedImages(ctx context.Context, g *errgroup.Group, tgt target, enterpriseProject string, progress *listProgress,
+	keep func(ims.Image) bool, found func(n int, img ims.Image, ms []ims.Member), failed func(img ims.Image, err error),
+) error {
+	n := 0
+	return d.client.ListImages(ctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared",
+		Owner: tgt.projectID, EnterpriseProjectID: enterpriseProject}, func(images []ims.Image) error {
+		for _, img := range images {
+			if img.Owner != tgt.projectID || !keep(img) {
+				continue
+			}
+			progress.images.Add(1)
+			place := n
+			n++
+			g.Go(func() error {
+				progress.reads.Add(1)
+				got, err := d.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: img.ID})
+				if err != nil {
+					if ctx.Err() == nil {
+						failed(img, err)
+					}
+					return nil
+				}
+				found(place, img, got.Members)
+				return nil
+			})
+		}
+		return ctx.Err()
+	})
+}
 
 // sharedImages streams the results of the project's shared images: keep
-// filters an image before its members are read, result builds its result.
-// Members are read maxConcurrentReads at a time; the whole listing is
-// bounded by set.timeout, and one that runs out ends with a diagnostic
+// filters an image before its members are read, results builds its
+// results. Members are read maxConcurrentReads at a time; the whole listing
+// is bounded by set.timeout, and one that runs out ends with a diagnostic
 // saying how far it got.
-func (d *providerData) sharedImages(ctx context.Context, limit int64, typeName string, set listSettings, result sharedImageResult, keep func(ims.Image) bool) iter.Seq[list.ListResult] {
+func (d *providerData) sharedImages(ctx context.Context, limit int64, typeName string, set listSettings, results sharedImageResults, keep func(ims.Image) bool) iter.Seq[list.ListResult] {
 	op := listOp(typeName, set.timeout)
 	return resultStream(ctx, limit, d.secrets, func(ctx context.Context, g *errgroup.Group, send func(list.ListResult) bool) diag.Diagnostics {
 		ctx = withLogging(ctx, d.secrets)
@@ -39,32 +74,20 @@ func (d *providerData) sharedImages(ctx context.Context, limit int64, typeName s
 		}
 		var progress listProgress
 		fc := failedCall{op: op, target: tgt, maxRetries: d.settings.maxRetries}
-		err := d.client.ListImages(tctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared",
-			Owner: tgt.projectID, EnterpriseProjectID: set.enterpriseProject}, func(images []ims.Image) error {
-			for _, img := range images {
-				if img.Owner != tgt.projectID || !keep(img) {
-					continue
+		err := d.walkSharedImages(tctx, g, tgt, set.enterpriseProject, &progress, keep,
+			func(_ int, img ims.Image, ms []ims.Member) {
+				for _, r := range results(tctx, tgt, img, ms) {
+					if !send(r) {
+						return
+					}
+					progress.results.Add(1)
 				}
-				progress.images.Add(1)
-				g.Go(func() error {
-					progress.reads.Add(1)
-					got, err := d.client.ListImageMembers(tctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: img.ID})
-					if err != nil {
-						if tctx.Err() == nil {
-							fc := fc
-							fc.imageID = img.ID
-							send(list0(callDiagnostic(err, fc)))
-						}
-						return nil
-					}
-					if r, ok := result(tctx, tgt, img, got.Members); ok && send(r) {
-						progress.results.Add(1)
-					}
-					return nil
-				})
-			}
-			return tctx.Err()
-		})
+			},
+			func(img ims.Image, err error) {
+				fc := fc
+				fc.imageID = img.ID
+				send(list0(callDiagnostic(err, fc)))
+			})
 		// Decide before waiting: Wait ends ctx (the errgroup's), and tctx
 		// with it.
 		listFailed := err != nil && tctx.Err() == nil

@@ -52,13 +52,13 @@ func (p *imsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 }
 
 func (p *imsProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newImageShareResource, newImageShareAccepterResource}
+	return []func() resource.Resource{newImageShareResource, newImageShareAccepterResource, newImageShareMemberResource}
 }
 
 // ListResources serve `terraform query` (Terraform >= 1.14); CLIs without
 // list resources never ask for them.
 func (p *imsProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{newImageShareListResource, newImageShareAccepterListResource}
+	return []func() list.ListResource{newImageShareListResource, newImageShareAccepterListResource, newImageShareMemberListResource}
 }
 
 func (p *imsProvider) DataSources(context.Context) []func() datasource.DataSource {

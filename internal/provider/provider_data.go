@@ -80,13 +80,21 @@ func (d *providerData) regionOr(v types.String) string {
 	return d.settings.region
 }
 
+// lockWeight is an image lock's capacity: an exclusive holder takes all
+// of it, a shared holder one unit.
+const lockWeight = 1 << 16
+
 // lockImage serializes the writes of this provider process on one image
-// (its pre-check, writes and read-back), so that two resources on one image
-// in one apply cannot both pass their checks and then undo each other.
-// Waiting honours ctx. It returns the unlock and the other resource types
-// that wrote to the image in this run. A semaphore rather than a mutex,
-// because the wait must end with the operation's context.
-func (d *providerData) lockImage(ctx context.Context, region, imageID, typeName string) (func(), []string, error) {
+// (their pre-check, writes and read-back), so that two resources on one
+// image in one apply cannot both pass their checks and then undo each
+// other. An authoritative write (ims_image_share) holds the image alone;
+// writes that touch only their own member (ims_image_share_member, the
+// accepter) share it with each other, so that many members of one image
+// are added in parallel. Waiting honours ctx. It returns the unlock and the
+// other resource types that wrote to the image in this run. A weighted
+// semaphore rather than a sync.RWMutex, because the wait must end with the
+// operation's context.
+func (d *providerData) lockImage(ctx context.Context, region, imageID, typeName string, exclusive bool) (func(), []string, error) {
 	key := region + "/" + imageID
 	d.mu.Lock()
 	if d.images == nil {
@@ -94,11 +102,15 @@ func (d *providerData) lockImage(ctx context.Context, region, imageID, typeName 
 	}
 	l, ok := d.images[key]
 	if !ok {
-		l = &imageLock{sem: semaphore.NewWeighted(1), users: map[string]bool{}}
+		l = &imageLock{sem: semaphore.NewWeighted(lockWeight), users: map[string]bool{}}
 		d.images[key] = l
 	}
 	d.mu.Unlock()
-	if err := l.sem.Acquire(ctx, 1); err != nil {
+	weight := int64(1)
+	if exclusive {
+		weight = lockWeight
+	}
+	if err := l.sem.Acquire(ctx, weight); err != nil {
 		return nil, nil, fmt.Errorf("waiting for another operation of this provider on image %s: %w", imageID, err)
 	}
 	d.mu.Lock()
@@ -109,7 +121,7 @@ func (d *providerData) lockImage(ctx context.Context, region, imageID, typeName 
 	l.users[typeName] = true
 	d.mu.Unlock()
 	sort.Strings(others)
-	return func() { l.sem.Release(1) }, others, nil
+	return func() { l.sem.Release(weight) }, others, nil
 }
 
 // secretsOrNil is the configured secrets, also on a provider that was

@@ -22,6 +22,7 @@ func TestSchemaModelParity(t *testing.T) {
 	}{
 		"ims_image_share":          {newImageShareResource, imageShareModel{}, imageShareIdentity{}},
 		"ims_image_share_accepter": {newImageShareAccepterResource, imageShareAccepterModel{}, imageShareAccepterIdentity{}},
+		"ims_image_share_member":   {newImageShareMemberResource, imageShareMemberModel{}, imageShareMemberIdentity{}},
 	}
 	for name, tc := range resources {
 		r := tc.new()
@@ -54,6 +55,7 @@ func TestSchemaModelParity(t *testing.T) {
 	}{
 		"ims_image_share":          {newImageShareListResource, imageShareListModel{}},
 		"ims_image_share_accepter": {newImageShareAccepterListResource, imageShareAccepterListModel{}},
+		"ims_image_share_member":   {newImageShareMemberListResource, imageShareMemberListModel{}},
 	}
 	for name, tc := range lists {
 		var lr list.ListResourceSchemaResponse

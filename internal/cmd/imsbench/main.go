@@ -317,38 +317,64 @@ provider "ims" {
 	return nil
 }
 
-// Sharing benchmark: one apply that shares shareImages images with
-// shareMembers projects each, with jobs that take shareJobDelay as real
-// IMS jobs take seconds.
+// Sharing benchmarks: applies with jobs that take shareJobDelay, as real
+// IMS jobs take seconds. One shares shareImages images with shareMembers
+// projects each through ims_image_share; the other adds memberCount
+// members to one image, one ims_image_share_member each.
 const (
 	shareImages   = 20
 	shareMembers  = 5
+	memberCount   = 20
 	shareJobDelay = 2 * time.Second
 )
 
-// benchApply times `terraform apply` of shareImages ims_image_share
-// resources, and counts requests, writes and job polls per image; each run
-// is destroyed before the next.
+// benchApply times `terraform apply` of each sharing scenario, and counts
+// requests, writes (one job each) and job polls; each run is destroyed
+// before the next.
 func benchApply(cli, rc, providerBin, work string, emu *emulator.Server, runs int) error {
 	var projects []string
-	for i := range shareMembers {
+	for i := range max(shareMembers, memberCount) {
 		p := fmt.Sprintf("%032x", 0x5a5a0000+i)
 		emu.AddProject(emulator.Project{ID: p, Region: region, DomainID: "e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0"})
-		projects = append(projects, fmt.Sprintf("%q", p))
+		projects = append(projects, p)
 	}
 	emu.SetJobDelay(shareJobDelay)
-	var b strings.Builder
-	b.WriteString(config(scenario{}, emu.URL(), emu.IAMURL()))
+	quoted := make([]string, shareMembers)
+	for i := range quoted {
+		quoted[i] = fmt.Sprintf("%q", projects[i])
+	}
+	var share, member strings.Builder
+	share.WriteString(config(scenario{}, emu.URL(), emu.IAMURL()))
 	for i := range shareImages {
 		id := imageID(50000 + i)
 		emu.SetImage(project, id, emulator.ImageOptions{})
-		fmt.Fprintf(&b, "resource \"ims_image_share\" \"s%d\" {\n  image_id = %q\n  projects = [%s]\n}\n", i, id, strings.Join(projects, ", "))
+		fmt.Fprintf(&share, "resource \"ims_image_share\" \"s%d\" {\n  image_id = %q\n  projects = [%s]\n}\n", i, id, strings.Join(quoted, ", "))
 	}
-	dir := filepath.Join(work, "apply")
+	member.WriteString(config(scenario{}, emu.URL(), emu.IAMURL()))
+	one := imageID(59999)
+	emu.SetImage(project, one, emulator.ImageOptions{})
+	for i := range memberCount {
+		fmt.Fprintf(&member, "resource \"ims_image_share_member\" \"m%d\" {\n  image_id   = %q\n  project_id = %q\n}\n", i, one, projects[i])
+	}
+	fmt.Printf("\nSharing: `apply` with jobs of %s each; median of %d applies (each destroyed before the next).\n\n", shareJobDelay, runs)
+	fmt.Println("| scenario | wall (median) | requests | writes (jobs) | job polls | TCP connections | provider peak RSS |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, sc := range []struct{ name, dir, body string }{
+		{fmt.Sprintf("apply: %d ims_image_share × %d members", shareImages, shareMembers), "apply-share", share.String()},
+		{fmt.Sprintf("apply: %d ims_image_share_member on one image", memberCount), "apply-member", member.String()},
+	} {
+		if err := benchApplyScenario(cli, rc, providerBin, filepath.Join(work, sc.dir), sc.name, sc.body, emu, runs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func benchApplyScenario(cli, rc, providerBin, dir, name, body string, emu *emulator.Server, runs int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(body), 0o600); err != nil {
 		return err
 	}
 	runCLI := func(rssFile string, args ...string) error {
@@ -380,12 +406,7 @@ func benchApply(cli, rc, providerBin, work string, emu *emulator.Server, runs in
 		}
 	}
 	slices.Sort(times)
-	fmt.Printf("\nSharing: `apply` of %d `ims_image_share` × %d projects, jobs of %s each; median of %d applies (each destroyed before the next).\n\n",
-		shareImages, shareMembers, shareJobDelay, runs)
-	fmt.Println("| scenario | wall (median) | requests | per image | writes per image | job polls per image | TCP connections | provider peak RSS |")
-	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-	fmt.Printf("| apply: %d images × %d members | %.0f ms | %d | %.1f | %.1f | %.1f | %d | %.1f MiB |\n", shareImages, shareMembers,
-		ms(times[len(times)/2]), requests, float64(requests)/shareImages, float64(writes)/shareImages, float64(polls)/shareImages, conns, float64(peak)/1024)
+	fmt.Printf("| %s | %.0f ms | %d | %d | %d | %d | %.1f MiB |\n", name, ms(times[len(times)/2]), requests, writes, polls, conns, float64(peak)/1024)
 	return nil
 }
 

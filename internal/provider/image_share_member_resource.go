@@ -1,0 +1,372 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*imageShareMemberResource)(nil)
+	_ resource.ResourceWithImportState      = (*imageShareMemberResource)(nil)
+	_ resource.ResourceWithIdentity         = (*imageShareMemberResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*imageShareMemberResource)(nil)
+)
+
+func newImageShareMemberResource() resource.Resource {
+	return &imageShareMemberResource{resourceBase{suffix: "_image_share_member"}}
+}
+
+type imageShareMemberResource struct {
+	resourceBase
+}
+
+// imageShareMemberModel mirrors the ims_image_share_member schema.
+type imageShareMemberModel struct {
+	ImageID         types.String   `tfsdk:"image_id"`
+	ProjectID       types.String   `tfsdk:"project_id"`
+	DomainID        types.String   `tfsdk:"domain_id"`
+	OrganizationURN types.String   `tfsdk:"organization_urn"`
+	Region          types.String   `tfsdk:"region"`
+	ID              types.String   `tfsdk:"id"`
+	MemberID        types.String   `tfsdk:"member_id"`
+	MemberType      types.String   `tfsdk:"member_type"`
+	Status          types.String   `tfsdk:"status"`
+	CreatedAt       types.String   `tfsdk:"created_at"`
+	UpdatedAt       types.String   `tfsdk:"updated_at"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+// imageShareMemberIdentity mirrors the identity schema.
+type imageShareMemberIdentity struct {
+	ImageID  types.String `tfsdk:"image_id"`
+	MemberID types.String `tfsdk:"member_id"`
+	Region   types.String `tfsdk:"region"`
+}
+
+func (m imageShareMemberModel) imageAndRegion() (string, types.String) {
+	return m.ImageID.ValueString(), m.Region
+}
+func (m imageShareMemberModel) writeTimeouts() timeouts.Value { return m.Timeouts }
+
+// member is the one member the model names, as a membership.
+func (m imageShareMemberModel) member() members {
+	var w members
+	for k, v := range []types.String{m.ProjectID, m.DomainID, m.OrganizationURN} {
+		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+			w[k] = []string{v.ValueString()}
+		}
+	}
+	return w
+}
+
+func (r *imageShareMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replaced := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	computed := func(description string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: description,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Shares an image with one member, non-authoritatively: it adds, reads and removes only its own member and never " +
+			"touches any other. Use it when several configurations share one image (an image factory's golden image, each consuming " +
+			"team adding its own project); use `ims_image_share` when one configuration owns all of an image's sharing. Never both on " +
+			"one image: `ims_image_share` removes the members it does not name. Create refuses a member IMS already holds (import it " +
+			"instead) and sends no write; the add and remove jobs are polled to the end and checked by reading the image back. Run " +
+			"with the credentials of the project that owns the image.",
+		Attributes: map[string]schema.Attribute{
+			// Required
+			"image_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID of the image, a UUID such as `370befec-a369-475e-a224-44a45927a8fe`. Changing it replaces the resource.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be an image ID: a UUID such as 370befec-a369-475e-a224-44a45927a8fe")},
+				PlanModifiers:       replaced,
+			},
+			// Optional: exactly one of the three.
+			"project_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Project to share with, 32 lower-case hexadecimal characters. Exactly one of `project_id`, `domain_id` and `organization_urn`; changing it replaces the resource.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(memberIDPattern, "must be a project ID: 32 lower-case hexadecimal characters")},
+				PlanModifiers:       replaced,
+			},
+			"domain_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Account (domain) to share with, 32 lower-case hexadecimal characters. Changing it replaces the resource.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(memberIDPattern, "must be an account (domain) ID: 32 lower-case hexadecimal characters")},
+				PlanModifiers:       replaced,
+			},
+			"organization_urn": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Organization to share with, by URN: the organization (`organizations::{account}:organization:o-{org}`), its root " +
+					"(`…:root:o-{org}/r-{root}`) or a unit (`…:ou:o-{org}/ou-{unit}`, nested units too). Changing it replaces the resource.",
+				Validators:    []validator.String{stringvalidator.RegexMatches(organizationURNPattern, organizationURNRule)},
+				PlanModifiers: replaced,
+			},
+			// Optional and computed
+			"region": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Region of the image. Default: the provider's region. Changing it replaces the resource.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
+			},
+			// Computed
+			"id":          computed("`<image_id>/<member_id>`, the import ID."),
+			"member_id":   computed("The member as IMS lists it: the project or account ID, or for an organization its URN's last segment (`o-…`, `r-…` or `ou-…`)."),
+			"member_type": computed("`project`, `domain` or `organization`."),
+			"status": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "`pending` until the recipient accepts (`accepted`) or rejects (`rejected`); read on every refresh."},
+			"created_at": computed("When the image was shared with the member, e.g. `2023-08-23T04:07:52Z`."),
+			"updated_at": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "When the member's status last changed, e.g. `2023-08-23T04:07:52Z`."},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+func (r *imageShareMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"image_id":  identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the image."},
+			"member_id": identityschema.StringAttribute{RequiredForImport: true, Description: "The member as IMS lists it."},
+			"region":    identityschema.StringAttribute{OptionalForImport: true, Description: "Region of the image; default: the provider's."},
+		},
+	}
+}
+
+func (r *imageShareMemberResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("project_id"), path.MatchRoot("domain_id"), path.MatchRoot("organization_urn")),
+	}
+}
+
+// open opens an operation of ims_image_share_member (see openOp).
+func (r *imageShareMemberResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareMemberModel, *imageOp, func(), bool) {
+	return openOp[imageShareMemberModel](ctx, r.data, "ims_image_share_member", name, src, diags)
+}
+
+// find is the member of list that has want's identity, or nil.
+func find(list []ims.Member, want members) *ims.Member {
+	for i, m := range list {
+		v := m.MemberID
+		if m.URN != nil && *m.URN != "" {
+			v = *m.URN
+		}
+		if want.has(kindOf(m), v) {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+// memberState is the model of member m on top of base.
+func (o *imageOp) memberState(base imageShareMemberModel, m *ims.Member) imageShareMemberModel {
+	s := base
+	s.ImageID = types.StringValue(o.imageID)
+	s.Region = types.StringValue(o.target.region)
+	s.ID = types.StringValue(o.imageID + "/" + m.MemberID)
+	s.MemberID, s.MemberType, s.Status = types.StringValue(m.MemberID), types.StringValue(m.MemberType), types.StringValue(m.Status)
+	s.CreatedAt, s.UpdatedAt = types.StringValue(m.CreatedAt), types.StringValue(m.UpdatedAt)
+	// The member's own argument, as configured where it names this member
+	// (a URN IMS lists without its urn stays as written), else as IMS has it.
+	s.ProjectID, s.DomainID, s.OrganizationURN = types.StringNull(), types.StringNull(), types.StringNull()
+	switch kindOf(*m) {
+	case kindDomain:
+		s.DomainID = types.StringValue(m.MemberID)
+	case kindOrganization:
+		urn := m.MemberID
+		if m.URN != nil && *m.URN != "" {
+			urn = *m.URN
+		}
+		if v := base.OrganizationURN.ValueString(); v != "" && identity(kindOrganization, v) == identity(kindOrganization, urn) {
+			urn = v
+		}
+		s.OrganizationURN = types.StringValue(urn)
+	default:
+		s.ProjectID = types.StringValue(m.MemberID)
+	}
+	if v := base.ProjectID.ValueString(); v != "" && strings.EqualFold(v, s.ProjectID.ValueString()) {
+		s.ProjectID = base.ProjectID
+	}
+	if s.Timeouts.IsNull() || s.Timeouts.IsUnknown() {
+		s.Timeouts = timeoutsNull("create", "delete")
+	}
+	return s
+}
+
+func (s imageShareMemberModel) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := state.Set(ctx, &s)
+	if identity != nil {
+		diags.Append(identity.Set(ctx, imageShareMemberIdentity{ImageID: s.ImageID, MemberID: s.MemberID, Region: s.Region})...)
+	}
+	return diags
+}
+
+// Create adds the member, after refusing one that IMS already holds. A
+// failed Create records no state.
+func (r *imageShareMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, plan, op, done, ok := r.open(ctx, "create", req.Plan, &resp.Diagnostics)
+	defer done()
+	if !ok {
+		return
+	}
+	want := plan.member()
+	before, err := op.listMembers(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	if m := find(before, want); m != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image already shared with this member",
+			fmt.Sprintf("Image %s is already shared with %s %s (status %s), so nothing was changed: another configuration, a resource "+
+				"or the console may manage it. To manage it here, import it:\n\n  terraform import <address> %s/%s\n\nor an import "+
+				"block with id = %q.", op.imageID, m.MemberType, displayText(m.MemberID, nil), displayText(m.Status, nil), op.imageID,
+				displayText(m.MemberID, nil), op.imageID+"/"+displayText(m.MemberID, nil)))
+		return
+	}
+	if err := op.write(ctx, r.data.client.AddImageMembers, want); err != nil {
+		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	after, err := op.listMembers(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	m := find(after, want)
+	if m == nil {
+		held, _, _ := heldMembers(op.imageID, after, want)
+		resp.Diagnostics.Append(op.notApplied(want, members{}, held))
+		return
+	}
+	resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
+}
+
+// Read sets state from the member as IMS lists it; a member (or an image)
+// that IMS no longer holds is removed from state, with a warning.
+func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx, prior, op, done, ok := r.open(ctx, "read", req.State, &resp.Diagnostics)
+	defer done()
+	if !ok {
+		return
+	}
+	want := prior.member()
+	if want.empty() {
+		// Imported: the identity names the member by its member_id.
+		want = members{kindProject: {prior.MemberID.ValueString()}, kindDomain: {prior.MemberID.ValueString()},
+			kindOrganization: {prior.MemberID.ValueString()}}
+	}
+	list, err := op.listMembers(ctx)
+	var m *ims.Member
+	if err == nil {
+		m = find(list, want)
+	} else if gone, gerr := op.gone(ctx, err); !gone {
+		resp.Diagnostics.Append(op.failure(gerr))
+		return
+	}
+	if m == nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID,
+			Region: types.StringValue(op.target.region)})...)
+		resp.Diagnostics.AddWarning("Image no longer shared with this member",
+			fmt.Sprintf("IMS no longer shares image %s (project %s, region %s) with %s, or the image is gone, so ims_image_share_member "+
+				"is removed from state; the next apply shares it again if the image exists.", op.imageID, op.target.projectID,
+				op.target.region, prior.ID.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(op.memberState(prior, m).save(ctx, &resp.State, resp.Identity)...)
+}
+
+// Update has nothing to change in IMS: every argument replaces the
+// resource but timeouts, which only the state keeps.
+func (r *imageShareMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, prior imageShareMemberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior.Timeouts = plan.Timeouts
+	resp.Diagnostics.Append(prior.save(ctx, &resp.State, resp.Identity)...)
+}
+
+// Delete removes the member, and only it. It is done when reading the
+// image back shows the member (or the image) gone.
+func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx, prior, op, done, ok := r.open(ctx, "delete", req.State, &resp.Diagnostics)
+	defer done()
+	if !ok {
+		return
+	}
+	// Remove the member by the spelling IMS lists (its URN where state has
+	// one): an imported member has only its member_id.
+	target := prior.member()
+	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, target)
+	list, readErr := op.listMembers(ctx)
+	if readErr != nil {
+		if gone, err := op.gone(ctx, readErr); gone && !refusedOtherwise(writeErr) {
+			return
+		} else if writeErr == nil {
+			writeErr = err
+		}
+		resp.Diagnostics.Append(op.failure(writeErr))
+		return
+	}
+	if find(list, target) != nil {
+		if writeErr != nil {
+			resp.Diagnostics.Append(op.failure(writeErr))
+			return
+		}
+		held, _, _ := heldMembers(op.imageID, list, target)
+		resp.Diagnostics.Append(op.notApplied(members{}, target, held))
+	}
+}
+
+// ImportState takes `<image_id>/<member_id>` or the identity; Read fills
+// the member's argument from what IMS lists.
+func (r *imageShareMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	imageID, memberID, region := "", "", types.StringNull()
+	if req.ID != "" {
+		var found bool
+		imageID, memberID, found = strings.Cut(req.ID, "/")
+		if !found || !uuidPattern.MatchString(imageID) || !ims.PlainID(memberID) || strings.Contains(memberID, "/") {
+			resp.Diagnostics.AddError("Invalid import ID",
+				fmt.Sprintf("%q is not <image_id>/<member_id>. Import ims_image_share_member by its image's ID and the member's ID as IMS "+
+					"lists it, e.g. 370befec-a369-475e-a224-44a45927a8fe/05041fffa40025702fcdc009d5a1b3c1 (an organization: its o-, r- "+
+					"or ou- ID).", redact(req.ID, nil)))
+			return
+		}
+	} else {
+		var id, member types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("image_id"), &id)...)
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("member_id"), &member)...)
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("region"), &region)...)
+		imageID, memberID = id.ValueString(), member.ValueString()
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), imageID+"/"+memberID)...)
+	if !region.IsNull() && region.ValueString() != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
+}

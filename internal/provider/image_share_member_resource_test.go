@@ -1,0 +1,258 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
+)
+
+// testAccImageShareMemberConfig is an ims_image_share_member named name
+// on imageID with the argument lines (project_id = ..., timeouts, ...).
+func testAccImageShareMemberConfig(name, imageID string, args ...string) string {
+	return fmt.Sprintf("resource \"ims_image_share_member\" %[1]q {\n  image_id = %[2]q\n  %[3]s\n}\n", name, imageID, strings.Join(args, "\n  "))
+}
+
+func memberAddr(name string) string { return "ims_image_share_member." + name }
+
+// TestAccImageShareMemberResource_besideUnmanaged: two members created
+// beside a member no configuration manages; it stays untouched through
+// create, an update of timeouts, and destroy, which removes only the two.
+func TestAccImageShareMemberResource_besideUnmanaged(t *testing.T) {
+	a := newTestAccount(t)
+	other := testRecipientProject(5)
+	a.emu.SetMembers(testProject, testImage, []emulator.Member{acceptedMember(other)})
+	a.emu.SetJobDelay(time.Second)
+	p0 := testRecipientProject(0)
+	two := func(timeouts string) string {
+		return a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0), timeouts) +
+			testAccImageShareMemberConfig("account", testImage, hclArg("domain_id", testRecipientDomain))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy: func(*terraform.State) error {
+			if ids := memberIDsOf(a, testImage); len(ids) != 1 || ids[0] != other {
+				return fmt.Errorf("after destroy IMS holds %v, want only the unmanaged %s", ids, other)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: two(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr("p0"), tfjsonpath.New("id"), knownvalue.StringExact(testImage+"/"+p0)),
+					statecheck.ExpectKnownValue(memberAddr("p0"), tfjsonpath.New("member_type"), knownvalue.StringExact("project")),
+					statecheck.ExpectKnownValue(memberAddr("p0"), tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					statecheck.ExpectKnownValue(memberAddr("p0"), tfjsonpath.New("region"), knownvalue.StringExact(testRegion)),
+					statecheck.ExpectKnownValue(memberAddr("account"), tfjsonpath.New("member_id"), knownvalue.StringExact(testRecipientDomain)),
+					statecheck.ExpectKnownValue(memberAddr("account"), tfjsonpath.New("member_type"), knownvalue.StringExact("domain")),
+				},
+			},
+			{
+				PreConfig: func() {
+					expectMembers(t, a, testImage, other, p0, testRecipientDomain)
+					expectStatus(t, a, other, "accepted")
+				},
+				Config: two(`timeouts { delete = "5m" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr("p0"), plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				PreConfig: func() { a.emu.SetMemberStatus(testProject, testImage, p0, "accepted") },
+				Config:    two(`timeouts { delete = "5m" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr("p0"), tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+				},
+			},
+			{
+				// Destroying one removes only its member.
+				Config: a.providerConfig() + testAccImageShareMemberConfig("account", testImage, hclArg("domain_id", testRecipientDomain)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr("p0"), plancheck.ResourceActionDestroy),
+				}},
+			},
+			{
+				PreConfig: func() { expectMembers(t, a, testImage, other, testRecipientDomain) },
+				Config:    a.providerConfig() + testAccImageShareMemberConfig("account", testImage, hclArg("domain_id", testRecipientDomain)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccImageShareMemberResource_refusesExisting: a member IMS already
+// holds is refused by name, with the import ID, and nothing is written.
+func TestAccImageShareMemberResource_refusesExisting(t *testing.T) {
+	a := newTestAccount(t)
+	p0 := testRecipientProject(0)
+	a.emu.SetMembers(testProject, testImage, []emulator.Member{acceptedMember(p0)})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0)),
+			ExpectError: errRe("Image already shared with this member", "project "+p0, "nothing was changed", "terraform import", testImage+"/"+p0),
+		}},
+	})
+	if n := a.emu.Writes(); n != 0 {
+		t.Errorf("%d writes reached IMS; a refused create must write nothing", n)
+	}
+	expectStatus(t, a, p0, "accepted")
+}
+
+// TestAccImageShareMemberResource_drift: a member removed outside
+// Terraform is planned to be created again, and the apply re-adds it,
+// leaving the others untouched.
+func TestAccImageShareMemberResource_drift(t *testing.T) {
+	a := newTestAccount(t)
+	other := testRecipientProject(5)
+	a.emu.SetMembers(testProject, testImage, []emulator.Member{acceptedMember(other)})
+	p0 := testRecipientProject(0)
+	config := a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() { a.emu.SetMembers(testProject, testImage, []emulator.Member{acceptedMember(other)}) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr("p0"), plancheck.ResourceActionCreate),
+				}},
+			},
+			{
+				PreConfig: func() { expectMembers(t, a, testImage, other, p0); expectStatus(t, a, other, "accepted") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccImageShareMemberResource_importAndOrganization: an organization
+// member by URN, imported by <image_id>/<member_id> with Read filling the
+// URN back.
+func TestAccImageShareMemberResource_importAndOrganization(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	org := fmt.Sprintf("organizations::%s:root:o-abc123/r-def456", testDomain)
+	config := a.providerConfig() + testAccImageShareMemberConfig("org", testImage, hclArg("organization_urn", org))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("member_id"), knownvalue.StringExact("r-def456")),
+					statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("member_type"), knownvalue.StringExact("organization")),
+					statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("id"), knownvalue.StringExact(testImage+"/r-def456")),
+				},
+			},
+			{
+				ResourceName:            memberAddr("org"),
+				ImportState:             true,
+				ImportStateId:           testImage + "/r-def456",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				ResourceName:  memberAddr("org"),
+				ImportState:   true,
+				ImportStateId: testImage,
+				ExpectError:   errRe("Invalid import ID", "<image_id>/<member_id>"),
+			},
+		},
+	})
+}
+
+// TestAccImageShareMemberResource_identity imports by identity
+// (Terraform >= 1.12).
+func TestAccImageShareMemberResource_identity(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	p0 := testRecipientProject(0)
+	config := a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(memberAddr("p0"), map[string]knownvalue.Check{
+						"image_id": knownvalue.StringExact(testImage), "member_id": knownvalue.StringExact(p0), "region": knownvalue.StringExact(testRegion),
+					}),
+				},
+			},
+			{Config: config, ResourceName: memberAddr("p0"), ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+		},
+	})
+}
+
+// TestAccImageShareMemberResource_jobFailsAndTimesOut: a FAIL job and a
+// job slower than timeouts.create each fail the create with their own
+// message, and record nothing.
+func TestAccImageShareMemberResource_jobFailsAndTimesOut(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	slow := "00000000-0000-4000-8000-00000000000a"
+	a.emu.SetImage(testProject, slow, emulator.ImageOptions{})
+	a.emu.FailJobs(testImage, "IMG.0177", "the source and target tenants are in different regions")
+	p0 := testRecipientProject(0)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0)),
+				ExpectError: errRe("IMS sharing job failed", "The create of ims_image_share_member", "imsAddImageMembersJob", "IMG.0177", "different regions"),
+			},
+			{
+				PreConfig:   func() { a.emu.SetJobDelay(time.Minute) },
+				Config:      a.providerConfig() + testAccImageShareMemberConfig("p0", slow, hclArg("project_id", p0), `timeouts { create = "3s" }`),
+				ExpectError: errRe("Timed out waiting for an IMS sharing job", "may still complete", `timeouts { create = "..." } on ims_image_share_member`),
+			},
+		},
+	})
+	expectMembers(t, a, testImage)
+}
+
+// TestAccImageShareMemberResource_manyOnOneImage: many members of one
+// image in one apply, each its own job, run in parallel.
+func TestAccImageShareMemberResource_manyOnOneImage(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	a.emu.SetJobDelay(2 * time.Second)
+	config := a.providerConfig()
+	var ids []string
+	for i := range 10 {
+		ids = append(ids, testRecipientProject(i))
+		config += testAccImageShareMemberConfig(fmt.Sprintf("m%d", i), testImage, hclArg("project_id", testRecipientProject(i)))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				expectMembers(t, a, testImage, ids...)
+				if n := a.emu.OverlappingJobs(); n < 2 {
+					return fmt.Errorf("at most %d job ran at a time: the members' jobs ran one after another", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
