@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -56,6 +57,26 @@ func TestAccExamples(t *testing.T) {
 				knownvalue.StringExact(emulator.DemoAllowedProjects[0]), knownvalue.StringExact(emulator.DemoAllowedProjects[1]),
 			})),
 		},
+		"data-sources/ims_image_shares": {
+			statecheck.ExpectKnownOutputValue("images_awaiting_an_account", knownvalue.MapExact(map[string]knownvalue.Check{
+				"app-2024":    knownvalue.ListSizeExact(1),
+				"base-ubuntu": knownvalue.ListSizeExact(len(pendingAccounts)),
+			})),
+		},
+		"data-sources/ims_incoming_image_shares": {
+			statecheck.ExpectKnownOutputValue("golden_image_id", knownvalue.StringExact(emulator.DemoGoldenImageID)),
+		},
+		// The check's data source is read on every plan, as drift-check's.
+		"audit-sharing": {
+			statecheck.ExpectKnownValue("data.ims_image_shares.all", tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.StringExact(emulator.DemoImageID), knownvalue.StringExact(emulator.DemoGoldenImageID),
+				knownvalue.StringExact(emulator.DemoBaseImageID), knownvalue.StringExact(emulator.DemoOfferedImageID),
+			})),
+		},
+		// Imports, then nothing, by adoptWithCLI.
+		"adopt-with-import": nil,
+		// for_each with string keys: applied by applyWithCLI.
+		"accept-from-factory": nil,
 		"module-output": {
 			statecheck.ExpectKnownOutputValue("image_members_by_id", knownvalue.MapSizeExact(3)),
 		},
@@ -96,6 +117,8 @@ func TestAccExamples(t *testing.T) {
 			"TF_VAR_security_token": emulator.DemoSecurityToken},
 		"authentication/iam-token":                {"TF_VAR_iam_token": emulator.DemoIAMToken},
 		"resources/ims_image_share_accepter":      {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
+		"accept-from-factory":                     {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
+		"data-sources/ims_incoming_image_shares":  {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
 		"list-resources/ims_image_share_accepter": {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
 	}
 
@@ -161,6 +184,27 @@ func TestAccExamples(t *testing.T) {
 				}, "Plan: 2 to import, 0 to add, 1 to change, 0 to destroy.")
 			case "module-test":
 				testModuleWithCLI(t, filepath.Join(root, name))
+			case "adopt-with-import":
+				adoptWithCLI(t, filepath.Join(root, name), emu)
+			case "accept-from-factory":
+				out := applyWithCLI(t, config)
+				var accepted []string
+				var newest string
+				if err := json.Unmarshal(out["accepted"], &accepted); err != nil {
+					t.Fatal(err)
+				}
+				if err := json.Unmarshal(out["newest_image_id"], &newest); err != nil {
+					t.Fatal(err)
+				}
+				if want := []string{emulator.DemoGoldenImageID, emulator.DemoOfferedImageID}; !slices.Equal(accepted, want) {
+					t.Errorf("accepted = %v, want %v", accepted, want)
+				}
+				if newest != emulator.DemoGoldenImageID {
+					t.Errorf("newest_image_id = %s, want %s", newest, emulator.DemoGoldenImageID)
+				}
+				if s := memberStatus(emu, emulator.DemoProjectID, emulator.DemoOfferedImageID, emulator.DemoAllowedProjects[0]); s != "accepted" {
+					t.Errorf("the pending share is %q after apply, want accepted", s)
+				}
 			case "for-each":
 				// terraform-plugin-testing cannot read back state with
 				// string for_each keys ("for_each is not supported" in its
@@ -179,7 +223,7 @@ func TestAccExamples(t *testing.T) {
 					Steps: []resource.TestStep{{
 						Config:             config,
 						ConfigStateChecks:  checks[name],
-						ExpectNonEmptyPlan: name == "drift-check",
+						ExpectNonEmptyPlan: name == "drift-check" || name == "audit-sharing",
 					}},
 				})
 			}
@@ -322,6 +366,28 @@ func queryWithCLI(t *testing.T, folder string, edit func(string) string, wantPla
 	}
 	if out := w.run("plan", "-no-color", "-input=false"); !strings.Contains(string(out), wantPlan) {
 		t.Errorf("plan with the generated configuration does not say %q:\n%s\n--- generated.tf:\n%s", wantPlan, out, generated)
+	}
+}
+
+// adoptWithCLI plans the folder (import blocks with for_each, which
+// Terraform >= 1.7 and OpenTofu >= 1.7 have): only imports, then an apply
+// that writes nothing to IMS, then an empty plan.
+func adoptWithCLI(t *testing.T, folder string, emu *emulator.Server) {
+	t.Helper()
+	w := newCLIWorkspace(t)
+	if minor := w.minorVersion(); minor >= 0 && minor < 7 {
+		t.Skip("import blocks with for_each need Terraform >= 1.7")
+	}
+	w.copyFolder(folder)
+	if out := w.run("plan", "-no-color", "-input=false"); !strings.Contains(string(out), "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.") {
+		t.Errorf("the first plan is not imports only:\n%s", out)
+	}
+	w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if n := emu.Writes(); n != 0 {
+		t.Errorf("adopting wrote %d times to IMS, want none", n)
+	}
+	if out := w.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); !strings.Contains(string(out), "No changes") {
+		t.Errorf("the plan after adopting is not empty:\n%s", out)
 	}
 }
 

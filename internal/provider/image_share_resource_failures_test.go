@@ -29,9 +29,10 @@ func acceptedMember(id string) emulator.Member {
 	return m
 }
 
-// memberStatus is a member's status as IMS holds it, "" when it is none.
-func memberStatus(a *testAccount, imageID, memberID string) string {
-	for _, m := range a.emu.Members(testProject, imageID) {
+// memberStatus is a member's status as the emulator holds it, "" when it
+// is none.
+func memberStatus(emu *emulator.Server, owner, imageID, memberID string) string {
+	for _, m := range emu.Members(owner, imageID) {
 		if m.MemberID == memberID {
 			return m.Status
 		}
@@ -42,7 +43,7 @@ func memberStatus(a *testAccount, imageID, memberID string) string {
 // expectStatus fails the test unless the member has that status in IMS.
 func expectStatus(t *testing.T, a *testAccount, memberID, want string) {
 	t.Helper()
-	if got := memberStatus(a, testImage, memberID); got != want {
+	if got := memberStatus(a.emu, testProject, testImage, memberID); got != want {
 		t.Errorf("member %s has status %q in IMS, want %q", memberID, got, want)
 	}
 }

@@ -2,8 +2,14 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"iter"
+	"slices"
+	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -105,4 +111,21 @@ func (d *providerData) sharedImages(ctx context.Context, limit int64, typeName s
 // list0 is a result that carries only a diagnostic.
 func list0(d diag.Diagnostic) list.ListResult {
 	return list.ListResult{Diagnostics: diag.Diagnostics{d}}
+}
+
+// inventoryID is an inventory's id: the same for the same region and
+// filters.
+func inventoryID(region string, filters ...any) string {
+	var b strings.Builder
+	b.WriteString(region)
+	for _, f := range filters {
+		if v, ok := f.([]string); ok {
+			v = slices.Clone(v)
+			sort.Strings(v)
+			f = v
+		}
+		b.WriteString("\x00" + fmt.Sprint(f))
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return region + "/" + hex.EncodeToString(sum[:8])
 }

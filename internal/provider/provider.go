@@ -62,7 +62,7 @@ func (p *imsProvider) ListResources(context.Context) []func() list.ListResource 
 }
 
 func (p *imsProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newImageMembersDataSource}
+	return []func() datasource.DataSource{newImageMembersDataSource, newImageSharesDataSource, newIncomingImageSharesDataSource}
 }
 
 // Configure resolves every argument (HCL, then environment), checks that

@@ -6,6 +6,9 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
@@ -57,6 +60,7 @@ func TestSchemaModelParity(t *testing.T) {
 		"ims_image_share_accepter": {newImageShareAccepterListResource, imageShareAccepterListModel{}},
 		"ims_image_share_member":   {newImageShareMemberListResource, imageShareMemberListModel{}},
 	}
+	p0 := New("test")()
 	for name, tc := range lists {
 		var lr list.ListResourceSchemaResponse
 		tc.new().ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &lr)
@@ -64,7 +68,43 @@ func TestSchemaModelParity(t *testing.T) {
 			t.Errorf("list %s: schema %v, model %v", name, got, want)
 		}
 	}
-	// Every type the provider serves is covered above.
+	dataSources := map[string]struct {
+		new   func() datasource.DataSource
+		model any
+		// nested is the object type of images, checked against the
+		// schema's nested attributes.
+		nested map[string]attr.Type
+	}{
+		"ims_image_shares":          {newImageSharesDataSource, imageSharesModel{}, sharedImageObjectType.AttrTypes},
+		"ims_incoming_image_shares": {newIncomingImageSharesDataSource, incomingImageSharesModel{}, incomingImageObjectType.AttrTypes},
+	}
+	for name, tc := range dataSources {
+		var sr datasource.SchemaResponse
+		tc.new().Schema(ctx, datasource.SchemaRequest{}, &sr)
+		if diags := sr.Schema.ValidateImplementation(ctx); diags.HasError() || sr.Diagnostics.HasError() {
+			t.Fatalf("%s: %v %v", name, sr.Diagnostics, diags)
+		}
+		got := names(sr.Schema.Attributes)
+		for b := range sr.Schema.Blocks {
+			got = append(got, b)
+		}
+		sort.Strings(got)
+		if want := tfsdkTags(tc.model); !slices.Equal(got, want) {
+			t.Errorf("%s: schema %v, model %v", name, got, want)
+		}
+		images, ok := sr.Schema.Attributes["images"].(dsschema.ListNestedAttribute)
+		if !ok {
+			t.Fatalf("%s: images is a %T", name, sr.Schema.Attributes["images"])
+		}
+		if got, want := names(images.NestedObject.Attributes), names(tc.nested); !slices.Equal(got, want) {
+			t.Errorf("%s images: schema %v, object type %v", name, got, want)
+		}
+	}
+	// Every type the provider serves is covered above (and the members
+	// data source by its own test).
+	if n := len(p0.DataSources(ctx)); n != len(dataSources)+1 {
+		t.Errorf("the provider serves %d data sources, the tests check %d", n, len(dataSources)+1)
+	}
 	p := New("test")()
 	if n := len(p.Resources(ctx)); n != len(resources) {
 		t.Errorf("the provider serves %d resources, the test checks %d", n, len(resources))

@@ -61,3 +61,22 @@ func (v uniqueMembers) ValidateSet(ctx context.Context, req validator.SetRequest
 		seen[id] = s.ValueString()
 	}
 }
+
+// regexValidator refuses a regular expression that Go's RE2 cannot
+// compile, at plan time.
+type regexValidator struct{}
+
+func (regexValidator) Description(context.Context) string {
+	return "must be a regular expression in Go's RE2 syntax"
+}
+
+func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v regexValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression", fmt.Sprintf("%s: %s.", v.Description(ctx), err))
+	}
+}

@@ -1,0 +1,212 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
+)
+
+var (
+	_ datasource.DataSource              = (*incomingImageSharesDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*incomingImageSharesDataSource)(nil)
+)
+
+func newIncomingImageSharesDataSource() datasource.DataSource {
+	return &incomingImageSharesDataSource{}
+}
+
+// incomingImageSharesDataSource is the recipient's inventory: the images
+// other projects share with this one.
+type incomingImageSharesDataSource struct {
+	data *providerData
+}
+
+// incomingImageSharesModel mirrors the data source schema.
+type incomingImageSharesModel struct {
+	Region     types.String   `tfsdk:"region"`
+	Status     types.String   `tfsdk:"status"`
+	Owner      types.String   `tfsdk:"owner"`
+	NameRegex  types.String   `tfsdk:"name_regex"`
+	MostRecent types.Bool     `tfsdk:"most_recent"`
+	ID         types.String   `tfsdk:"id"`
+	Images     types.List     `tfsdk:"images"`
+	IDs        types.List     `tfsdk:"ids"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+}
+
+// incomingImageObjectType is one element of images.
+var incomingImageObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"image_id": types.StringType, "name": types.StringType, "owner": types.StringType, "status": types.StringType, "created_at": types.StringType,
+}}
+
+func (d *incomingImageSharesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_incoming_image_shares"
+}
+
+func (d *incomingImageSharesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Images other projects share with this one, and this project's status for each, for plans on every CLI: " +
+			"accept every image a trusted factory shares (`for_each` into `ims_image_share_accepter`), or output the newest golden " +
+			"image. It lists as the IMS reference documents (`GET /v2/cloudimages?__imagetype=shared&visibility=shared&member_status=…`, " +
+			"every page, for each status asked for), with no per-image read, and leaves out the project's own images. Run it with " +
+			"the recipient's credentials. The whole read is bounded by `timeouts.read` (default `5m`).",
+		Attributes: map[string]schema.Attribute{
+			// Optional
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Region to list, e.g. `cn-north-4`. Default: the provider's region.",
+				Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
+			},
+			"status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only shares in this status of this project's: `pending`, `accepted` or `rejected`. Default: all three.",
+				Validators:          []validator.String{stringvalidator.OneOf(memberStatuses...)},
+			},
+			"owner": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only images of this project (the sharing project's ID, 32 lower-case hexadecimal characters).",
+				Validators:          []validator.String{stringvalidator.RegexMatches(memberIDPattern, "must be a project ID: 32 lower-case hexadecimal characters")},
+			},
+			"name_regex": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only images whose name matches this regular expression (Go's RE2 syntax), e.g. `^golden-`.",
+				Validators:          []validator.String{regexValidator{}},
+			},
+			"most_recent": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Keep only the newest image (by `created_at`) of those that pass the other filters. Default: `false`.",
+			},
+			// Computed
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The same for the same region and filters.",
+			},
+			"images": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The images, newest first (by `created_at`, then ID).",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"image_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "ID of the image."},
+					"name":       schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the image."},
+					"owner":      schema.StringAttribute{Computed: true, MarkdownDescription: "The project that shares it."},
+					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "This project's status: `pending`, `accepted` or `rejected`."},
+					"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the image was created, e.g. `2024-01-01T00:00:00Z`."},
+				}},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "`image_id` of each element of `images`, in the same order.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
+	}
+}
+
+func (d *incomingImageSharesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// incomingImage is one image shared with the project, with its status.
+type incomingImage struct {
+	image  ims.Image
+	status string
+}
+
+func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, d.data.secretsOrNil()) }()
+	var cfg incomingImageSharesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(d.data.ready()...)
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var nameRe *regexp.Regexp
+	if v := cfg.NameRegex.ValueString(); v != "" {
+		var err error
+		if nameRe, err = regexp.Compile(v); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ctx = withLogging(ctx, d.data.secrets)
+	region := d.data.regionOr(cfg.Region)
+	tgt, diags := d.data.targetFor(ctx, region)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	statuses := []string{"pending", "accepted", "rejected"}
+	if s := cfg.Status.ValueString(); s != "" {
+		statuses = []string{s}
+	}
+	fc := failedCall{op: dataSourceRead("ims_incoming_image_shares", timeout, permissionList), target: tgt, maxRetries: d.data.settings.maxRetries}
+	owner := cfg.Owner.ValueString()
+	seen := map[string]bool{}
+	var found []incomingImage
+	for _, status := range statuses {
+		err := d.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared",
+			Visibility: "shared", MemberStatus: status, EnterpriseProjectID: defaultEnterpriseProject}, func(images []ims.Image) error {
+			for _, img := range images {
+				keep := img.Owner != tgt.projectID && !seen[img.ID] && (owner == "" || img.Owner == owner) &&
+					(nameRe == nil || nameRe.MatchString(img.Name))
+				if keep {
+					seen[img.ID] = true
+					found = append(found, incomingImage{image: img, status: status})
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			resp.Diagnostics.Append(callDiagnostic(err, fc))
+			return
+		}
+	}
+	// Newest first; RFC 3339 times in UTC sort as strings.
+	sort.SliceStable(found, func(i, j int) bool {
+		a, b := found[i].image, found[j].image
+		if a.CreatedAt != b.CreatedAt {
+			return a.CreatedAt > b.CreatedAt
+		}
+		return a.ID < b.ID
+	})
+	if cfg.MostRecent.ValueBool() && len(found) > 1 {
+		found = found[:1]
+	}
+	images := make([]attr.Value, 0, len(found))
+	ids := make([]attr.Value, 0, len(found))
+	for _, f := range found {
+		obj, diags := types.ObjectValue(incomingImageObjectType.AttrTypes, map[string]attr.Value{
+			"image_id": types.StringValue(f.image.ID), "name": types.StringValue(f.image.Name), "owner": types.StringValue(f.image.Owner),
+			"status": types.StringValue(f.status), "created_at": types.StringValue(f.image.CreatedAt),
+		})
+		resp.Diagnostics.Append(diags...)
+		images = append(images, obj)
+		ids = append(ids, types.StringValue(f.image.ID))
+	}
+	state := cfg
+	state.ID = types.StringValue(inventoryID(region, cfg.Status.ValueString(), owner, cfg.NameRegex.ValueString(), cfg.MostRecent.ValueBool()))
+	state.Images, diags = types.ListValue(incomingImageObjectType, images)
+	resp.Diagnostics.Append(diags...)
+	state.IDs, diags = types.ListValue(types.StringType, ids)
+	resp.Diagnostics.Append(diags...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+}
