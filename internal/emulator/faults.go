@@ -39,6 +39,9 @@ const (
 	// FaultForbidden answers 403 as IMS does for a policy that does not
 	// allow the action.
 	FaultForbidden
+	// FaultBare404 answers 404 with no IMS code, as a proxy in front of
+	// IMS might, whether or not the image exists.
+	FaultBare404
 )
 
 // AllFaults lists every kind, for tests that cycle through them.
@@ -68,13 +71,15 @@ func (k FaultKind) String() string {
 		return "not-found"
 	case FaultForbidden:
 		return "forbidden"
+	case FaultBare404:
+		return "bare-404"
 	}
 	return "fault(" + strconv.Itoa(int(k)) + ")"
 }
 
 // ParseFault is the kind named by String.
 func ParseFault(name string) (FaultKind, bool) {
-	for _, k := range append(slices.Clone(AllFaults), FaultEcho, FaultHostileMessage, FaultNotFound, FaultForbidden) {
+	for _, k := range append(slices.Clone(AllFaults), FaultEcho, FaultHostileMessage, FaultNotFound, FaultForbidden, FaultBare404) {
 		if k.String() == name {
 			return k, true
 		}
@@ -159,6 +164,8 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, re
 		writeIMSError(w, http.StatusForbidden, "IMG.0001", "denied\x1b[2J\x1b[31m\nError: fake second line")
 	case FaultNotFound:
 		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The resource does not exist")
+	case FaultBare404:
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 	case FaultForbidden:
 		writeJSON(w, http.StatusForbidden, map[string]map[string]string{"error": {"message": "Policy doesn't allow the action to be performed"}})
 	case FaultGarbage:

@@ -66,7 +66,11 @@ func (s *Server) serveJob(w http.ResponseWriter, r request) {
 	default:
 		out["status"] = "SUCCESS"
 		out["end_time"] = j.begin.Add(j.delay).UTC().Format(time.RFC3339)
-		entities["results"] = results("success")
+		if j.partial {
+			entities["results"] = results("fail")
+		} else {
+			entities["results"] = results("success")
+		}
 	}
 	out["entities"] = entities
 	writeJSON(w, http.StatusOK, out)

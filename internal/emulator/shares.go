@@ -136,6 +136,8 @@ type job struct {
 	// applied is set once the job's change is made: it reports SUCCESS
 	// only then, never in the instant between its delay and its change.
 	applied bool
+	// partial marks a job that skipped a member (SkipInJobs).
+	partial bool
 }
 
 // Job types as IMS names them (ShowJob's job_type).
@@ -193,6 +195,13 @@ func (s *Server) serveWrite(w http.ResponseWriter, r request) {
 	for _, img := range req.Images {
 		if f, ok := s.failJobs[img]; ok {
 			j.failure = &f
+		}
+	}
+	// A job that skips a member still reports SUCCESS, with its images'
+	// results marked failed, as a real job's entities may be.
+	for _, id := range append(append(append(slices.Clone(req.Projects), req.Domains...), req.Organizations...), req.ProjectID) {
+		if s.skips[id] || s.skips[organizationID(id)] {
+			j.partial = true
 		}
 	}
 	s.jobs[j.id] = j

@@ -98,6 +98,10 @@ type failedCall struct {
 // which operation failed, what IMS answered (code, message, request or
 // job id) and what to do.
 func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
+	if err == nil {
+		return diag.NewErrorDiagnostic(fmt.Sprintf("The %s of %s failed", fc.op.name, fc.op.subject),
+			"The provider lost the cause of this failure. This is a provider bug: please report it.")
+	}
 	var apiErr *ims.APIError
 	var decErr *ims.DecodeError
 	var reqErr *ims.RequestError

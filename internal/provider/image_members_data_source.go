@@ -110,28 +110,12 @@ func (d *imageMembersDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, d.data.secretsOrNil()) }()
-	var cfg imageMembersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	resp.Diagnostics.Append(d.data.ready()...)
-	if resp.Diagnostics.HasError() {
+	ctx, cfg, tgt, readTimeout, done, ok := openRead[imageMembersModel](ctx, d.data, req, &resp.Diagnostics)
+	defer done()
+	if !ok {
 		return
 	}
-	readTimeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
-	ctx = withLogging(ctx, d.data.secrets)
-
-	region := d.data.regionOr(cfg.Region)
-	tgt, diags := d.data.targetFor(ctx, region)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	region := tgt.region
 	imageID := cfg.ImageID.ValueString()
 	list, err := d.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: imageID})
 	if err != nil {

@@ -31,10 +31,8 @@ type imageShareAccepterListResource struct {
 
 // imageShareAccepterListModel mirrors the list resource's config schema.
 type imageShareAccepterListModel struct {
-	Region              types.String `tfsdk:"region"`
-	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
-	Timeout             types.String `tfsdk:"timeout"`
-	Status              types.String `tfsdk:"status"`
+	listCommonModel
+	Status types.String `tfsdk:"status"`
 }
 
 func (l *imageShareAccepterListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -45,16 +43,13 @@ func (l *imageShareAccepterListResource) ListResourceConfigSchema(_ context.Cont
 			"`terraform query` (Terraform >= 1.14). " +
 			"A pending share's generated block carries `status = \"pending\"`, which is not a status a configuration may ask for: " +
 			"set `accepted` or `rejected` before planning, and the plan shows the import and the update.",
-		Attributes: map[string]schema.Attribute{
-			"region":                listRegionAttribute(),
-			"enterprise_project_id": listEnterpriseProjectAttribute(),
-			"timeout":               listTimeoutAttribute(),
+		Attributes: withListCommon(map[string]schema.Attribute{
 			"status": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep only shares in this status of the caller's: `pending`, `accepted` or `rejected`. Default: all three.",
 				Validators:          []validator.String{stringvalidator.OneOf(memberStatuses...)},
 			},
-		},
+		}),
 	}
 }
 

@@ -120,3 +120,31 @@ func TestAccImageShareAccepterResource_successIsNotProof(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccImageShareAccepterResource_notFoundReadings: a share withdrawn by
+// its owner removes the accepter from state under each reading of IMS's
+// not-found answer.
+func TestAccImageShareAccepterResource_notFoundReadings(t *testing.T) {
+	for name, style := range map[string]emulator.NotFoundStyle{
+		"404": emulator.NotFound404, "400": emulator.NotFound400, "bare404": emulator.NotFoundBare,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			shareWithRecipient(a)
+			a.emu.SetReadings(emulator.Readings{NotFound: style})
+			config := a.recipientProviderConfig() + testAccImageShareAccepterConfig(testImage)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{Config: config},
+					{
+						PreConfig:          func() { a.emu.SetMembers(testProject, testImage, []emulator.Member{}) },
+						Config:             config,
+						PlanOnly:           true,
+						ExpectNonEmptyPlan: true,
+					},
+				},
+			})
+		})
+	}
+}

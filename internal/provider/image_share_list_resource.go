@@ -31,12 +31,10 @@ type imageShareListResource struct {
 
 // imageShareListModel mirrors the list resource's config schema.
 type imageShareListModel struct {
-	Region              types.String `tfsdk:"region"`
-	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
-	Timeout             types.String `tfsdk:"timeout"`
-	MemberType          types.String `tfsdk:"member_type"`
-	Status              types.String `tfsdk:"status"`
-	ImageIDs            types.List   `tfsdk:"image_ids"`
+	listCommonModel
+	MemberType types.String `tfsdk:"member_type"`
+	Status     types.String `tfsdk:"status"`
+	ImageIDs   types.List   `tfsdk:"image_ids"`
 }
 
 func (l *imageShareListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -46,10 +44,7 @@ func (l *imageShareListResource) ListResourceConfigSchema(_ context.Context, _ l
 			"existing sharing. It lists the project's shared images the way the IMS reference documents " +
 			"(`GET /v2/cloudimages?__imagetype=shared&owner={project_id}`, every page) and reads the members of those only, with at " +
 			"most 16 requests at once; results stream as they come.",
-		Attributes: map[string]schema.Attribute{
-			"region":                listRegionAttribute(),
-			"enterprise_project_id": listEnterpriseProjectAttribute(),
-			"timeout":               listTimeoutAttribute(),
+		Attributes: withListCommon(map[string]schema.Attribute{
 			"member_type": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep only images shared with at least one member of this type: `project`, `domain` or `organization`.",
@@ -67,7 +62,7 @@ func (l *imageShareListResource) ListResourceConfigSchema(_ context.Context, _ l
 				Validators: []validator.List{listvalidator.ValueStringsAre(
 					stringvalidator.RegexMatches(uuidPattern, "must be an image ID: a UUID such as 370befec-a369-475e-a224-44a45927a8fe"))},
 			},
-		},
+		}),
 	}
 }
 
@@ -88,7 +83,7 @@ func (l *imageShareListResource) List(ctx context.Context, req list.ListRequest,
 			return []list.ListResult{r}
 		}
 		return nil
-	}, func(img ims.Image) bool { return len(only) == 0 || slices.Contains(only, img.ID) })
+	}, func(img ims.Image) bool { return len(only) == 0 || containsFold(only, img.ID) })
 }
 
 // result is the list result of one image, and whether it is one: an image

@@ -32,17 +32,11 @@ type imageShareMemberListResource struct {
 
 // imageShareMemberListModel mirrors the list resource's config schema.
 type imageShareMemberListModel struct {
-	Region              types.String `tfsdk:"region"`
-	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
-	Timeout             types.String `tfsdk:"timeout"`
-	MemberType          types.String `tfsdk:"member_type"`
-	Status              types.String `tfsdk:"status"`
-	ImageIDs            types.List   `tfsdk:"image_ids"`
-	MemberIDs           types.List   `tfsdk:"member_ids"`
-}
-
-func (m imageShareMemberListModel) common() (types.String, types.String, types.String) {
-	return m.Region, m.EnterpriseProjectID, m.Timeout
+	listCommonModel
+	MemberType types.String `tfsdk:"member_type"`
+	Status     types.String `tfsdk:"status"`
+	ImageIDs   types.List   `tfsdk:"image_ids"`
+	MemberIDs  types.List   `tfsdk:"member_ids"`
 }
 
 func (l *imageShareMemberListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -51,10 +45,7 @@ func (l *imageShareMemberListResource) ListResourceConfigSchema(_ context.Contex
 			"with `include_resource`, the whole `ims_image_share_member`), for `terraform query` (Terraform >= 1.14) to adopt members " +
 			"one at a time. The same listing as the `ims_image_share` list resource (`GET /v2/cloudimages?__imagetype=shared&owner=…`, " +
 			"members read 16 at a time); results stream as they come.",
-		Attributes: map[string]schema.Attribute{
-			"region":                listRegionAttribute(),
-			"enterprise_project_id": listEnterpriseProjectAttribute(),
-			"timeout":               listTimeoutAttribute(),
+		Attributes: withListCommon(map[string]schema.Attribute{
 			"member_type": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep only members of this type: `project`, `domain` or `organization`.",
@@ -77,7 +68,7 @@ func (l *imageShareMemberListResource) ListResourceConfigSchema(_ context.Contex
 				ElementType:         types.StringType,
 				MarkdownDescription: "Keep only these members, by the `member_id` IMS lists (for an organization, its URN's last segment).",
 			},
-		},
+		}),
 	}
 }
 
@@ -115,7 +106,7 @@ func (l *imageShareMemberListResource) List(ctx context.Context, req list.ListRe
 			out[0].Diagnostics.Append(warnings...)
 		}
 		return out
-	}, func(img ims.Image) bool { return len(images) == 0 || slices.Contains(images, img.ID) })
+	}, func(img ims.Image) bool { return len(images) == 0 || containsFold(images, img.ID) })
 }
 
 // result is the list result of one member of a shared image.

@@ -78,6 +78,16 @@ func (m imageShareMemberModel) member() members {
 
 func (r *imageShareMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replaced := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	// A member's argument replaces the resource when it names another
+	// member, not when it spells the same one otherwise (an imported
+	// organization IMS lists without its urn, an ID in another case):
+	// that is an update of state only.
+	otherMember := func(kind int) []planmodifier.String {
+		return []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = req.StateValue.IsNull() || req.PlanValue.IsNull() ||
+				identity(kind, req.StateValue.ValueString()) != identity(kind, req.PlanValue.ValueString())
+		}, "Changing it to another member replaces the resource.", "Changing it to another member replaces the resource.")}
+	}
 	computed := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: description,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
@@ -102,20 +112,20 @@ func (r *imageShareMemberResource) Schema(ctx context.Context, _ resource.Schema
 				Optional:            true,
 				MarkdownDescription: "Project to share with, 32 lower-case hexadecimal characters. Exactly one of `project_id`, `domain_id` and `organization_urn`; changing it replaces the resource.",
 				Validators:          []validator.String{stringvalidator.RegexMatches(memberIDPattern, "must be a project ID: 32 lower-case hexadecimal characters")},
-				PlanModifiers:       replaced,
+				PlanModifiers:       otherMember(kindProject),
 			},
 			"domain_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Account (domain) to share with, 32 lower-case hexadecimal characters. Changing it replaces the resource.",
 				Validators:          []validator.String{stringvalidator.RegexMatches(memberIDPattern, "must be an account (domain) ID: 32 lower-case hexadecimal characters")},
-				PlanModifiers:       replaced,
+				PlanModifiers:       otherMember(kindDomain),
 			},
 			"organization_urn": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Organization to share with, by URN: the organization (`organizations::{account}:organization:o-{org}`), its root " +
 					"(`…:root:o-{org}/r-{root}`) or a unit (`…:ou:o-{org}/ou-{unit}`, nested units too). Changing it replaces the resource.",
 				Validators:    []validator.String{stringvalidator.RegexMatches(organizationURNPattern, organizationURNRule)},
-				PlanModifiers: replaced,
+				PlanModifiers: otherMember(kindOrganization),
 			},
 			// Optional and computed
 			"region": schema.StringAttribute{
@@ -160,6 +170,19 @@ func (r *imageShareMemberResource) ConfigValidators(context.Context) []resource.
 // open opens an operation of ims_image_share_member (see openOp).
 func (r *imageShareMemberResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareMemberModel, *imageOp, func(), bool) {
 	return openOp[imageShareMemberModel](ctx, r.data, "ims_image_share_member", name, src, diags)
+}
+
+// lockMember serializes this provider's writes on one member of the image
+// (beside the shared image lock that every member's operation holds).
+func (r *imageShareMemberResource) lockMember(ctx context.Context, op *imageOp, m members) (func(), error) {
+	key := op.imageID
+	for k := range m {
+		for _, v := range m[k] {
+			key += "/" + kindWords[k] + ":" + identity(k, v)
+		}
+	}
+	unlock, _, err := r.data.lockImage(ctx, op.target.region, key, "ims_image_share_member", true)
+	return unlock, err
 }
 
 // find is the member of list that has want's identity, or nil.
@@ -228,6 +251,14 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	want := plan.member()
+	// Two resources naming one member (in two modules, say) must not both
+	// pass the check below: the member itself is locked too.
+	unlock, err := r.lockMember(ctx, op, want)
+	if err != nil {
+		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	defer unlock()
 	before, err := op.listMembers(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(op.failure(err))
@@ -241,22 +272,28 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 				displayText(m.MemberID, nil), op.imageID+"/"+displayText(m.MemberID, nil)))
 		return
 	}
-	if err := op.write(ctx, r.data.client.AddImageMembers, want); err != nil {
-		resp.Diagnostics.Append(op.failure(err))
-		return
+	writeErr := op.write(ctx, r.data.client.AddImageMembers, want)
+	after, readErr := op.listMembers(ctx)
+	var m *ims.Member
+	if readErr == nil {
+		m = find(after, want)
 	}
-	after, err := op.listMembers(ctx)
-	if err != nil {
-		resp.Diagnostics.Append(op.failure(err))
-		return
+	if m != nil {
+		// IMS holds the member (also after a failed or timed-out write
+		// that went through): state records it, so that it is neither
+		// lost to Terraform nor refused by the next apply. It was not
+		// there before this Create, so a replace may remove it.
+		resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
 	}
-	m := find(after, want)
-	if m == nil {
+	switch {
+	case writeErr != nil:
+		resp.Diagnostics.Append(op.failure(writeErr))
+	case readErr != nil:
+		resp.Diagnostics.Append(op.failure(readErr))
+	case m == nil:
 		held, _, _ := heldMembers(op.imageID, after, want)
 		resp.Diagnostics.Append(op.notApplied(want, members{}, held))
-		return
 	}
-	resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
 }
 
 // Read sets state from the member as IMS lists it; a member (or an image)
@@ -294,8 +331,9 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 	resp.Diagnostics.Append(op.memberState(prior, m).save(ctx, &resp.State, resp.Identity)...)
 }
 
-// Update has nothing to change in IMS: every argument replaces the
-// resource but timeouts, which only the state keeps.
+// Update has nothing to change in IMS: an argument that names another
+// member replaces the resource; timeouts, and another spelling of the same
+// member, are kept in state only.
 func (r *imageShareMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, prior imageShareMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -304,6 +342,8 @@ func (r *imageShareMemberResource) Update(ctx context.Context, req resource.Upda
 		return
 	}
 	prior.Timeouts = plan.Timeouts
+	// The same member, as the configuration spells it.
+	prior.ProjectID, prior.DomainID, prior.OrganizationURN = plan.ProjectID, plan.DomainID, plan.OrganizationURN
 	resp.Diagnostics.Append(prior.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -318,6 +358,12 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 	// Remove the member by the spelling IMS lists (its URN where state has
 	// one): an imported member has only its member_id.
 	target := prior.member()
+	unlock, err := r.lockMember(ctx, op, target)
+	if err != nil {
+		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	defer unlock()
 	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, target)
 	list, readErr := op.listMembers(ctx)
 	if readErr != nil {

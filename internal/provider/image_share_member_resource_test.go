@@ -256,3 +256,61 @@ func TestAccImageShareMemberResource_manyOnOneImage(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccImageShareMemberResource_importOrganizationWithoutURN: an
+// organization that IMS lists without its urn, imported and configured by
+// its URN, is updated in place (state takes the configuration's spelling),
+// never replaced, which would remove it and lose its acceptance.
+func TestAccImageShareMemberResource_importOrganizationWithoutURN(t *testing.T) {
+	a := newTestAccount(t)
+	org := emulator.NewMember(testImage, "organization", "accepted", "org", time.Now())
+	org.MemberID, org.URN = "r-def456", nil
+	a.emu.SetMembers(testProject, testImage, []emulator.Member{org})
+	a.emu.SetReadings(emulator.Readings{OmitURN: true})
+	urn := fmt.Sprintf("organizations::%s:root:o-abc123/r-def456", testDomain)
+	config := a.providerConfig() + fmt.Sprintf("import {\n  to = ims_image_share_member.org\n  id = %q\n}\n", testImage+"/r-def456") +
+		testAccImageShareMemberConfig("org", testImage, hclArg("organization_urn", urn))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr("org"), plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("organization_urn"), knownvalue.StringExact(urn)),
+					statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+				},
+			},
+			{
+				PreConfig: func() { expectStatus(t, a, "r-def456", "accepted") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccImageShareMemberResource_twoForOneMember: two resources naming
+// one member in one apply: the provider serializes them, the second is
+// refused by name, and only one records it.
+func TestAccImageShareMemberResource_twoForOneMember(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	a.emu.SetJobDelay(time.Second)
+	p0 := testRecipientProject(0)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: a.providerConfig() + testAccImageShareMemberConfig("a", testImage, hclArg("project_id", p0)) +
+				testAccImageShareMemberConfig("b", testImage, hclArg("project_id", p0)),
+			ExpectError: errRe("Image already shared with this member", "project "+p0),
+		}},
+	})
+	if n := a.emu.Writes(); n != 2 {
+		t.Errorf("%d writes, want 2: one add, and the destroy of the one that recorded it", n)
+	}
+}

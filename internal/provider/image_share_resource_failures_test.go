@@ -158,6 +158,35 @@ func TestAccImageShareResource_wrongEndpointIsAnError(t *testing.T) {
 	})
 }
 
+// TestAccImageShareResource_bare404ImageExists: a 404 without IMS's code
+// on the image's own path, for an image the image list still shows, is an
+// error, never "gone" (and never a crash): the resource stays in state.
+func TestAccImageShareResource_bare404ImageExists(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	p0 := testRecipientProject(0)
+	config := a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:   func() { a.emu.FailAlways(testImage, emulator.FaultBare404) },
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: errRe("Image not found", "HTTP 404", "Not Found"),
+			},
+			{
+				PreConfig: func() { a.emu.ClearFaults(testImage) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
 // TestAccImageShareResource_jobNotFoundIsAnError: a destroy whose job IMS
 // says it does not know (404, with the image-not-found code) fails naming
 // the job, and the resource keeps the members that are still shared.
@@ -372,7 +401,7 @@ func TestAccImageShareResource_successIsNotProof(t *testing.T) {
 			{
 				PreConfig:   func() { a.emu.SkipInJobs(p1) },
 				Config:      config,
-				ExpectError: errRe("IMS did not make the sharing change", "reported job", "not added: project "+p1),
+				ExpectError: errRe("IMS did not make the sharing change", "reported job", "not added: project "+p1, "per-image results", "image "+testImage+": fail"),
 			},
 			{
 				// Nothing was recorded: the next create adopts p0, and
@@ -444,4 +473,39 @@ func TestAccImageShareResource_notFoundReadings(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAccImageShareResource_changedDuringApply: a member added by someone
+// else while an update's job runs fails the update with the provider's own
+// error naming it, and state holds what IMS holds (the next plan shows the
+// member's removal), never Terraform's "inconsistent result".
+func TestAccImageShareResource_changedDuringApply(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	p0, p1, intruder := testRecipientProject(0), testRecipientProject(1), testRecipientProject(7)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil)},
+			{
+				PreConfig: func() {
+					a.emu.BeforeWrite(func() {
+						a.emu.SetMembers(testProject, testImage, append(a.emu.Members(testProject, testImage), acceptedMember(intruder)))
+					})
+				},
+				Config:      a.providerConfig() + testAccImageShareConfig(testImage, []string{p0, p1}, nil),
+				ExpectError: errRe("Image sharing changed by someone else during the apply", "it also holds project "+intruder),
+			},
+			{
+				PreConfig: func() { a.emu.BeforeWrite(nil) },
+				Config:    a.providerConfig() + testAccImageShareConfig(testImage, []string{p0, p1}, nil),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(shareAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0, p1)),
+				},
+			},
+		},
+	})
 }

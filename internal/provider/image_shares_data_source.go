@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -136,10 +137,11 @@ type sharedImage struct {
 }
 
 func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, d.data.secretsOrNil()) }()
-	var cfg imageSharesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	resp.Diagnostics.Append(d.data.ready()...)
+	ctx, cfg, tgt, timeout, done, ok := openRead[imageSharesModel](ctx, d.data, req, &resp.Diagnostics)
+	defer done()
+	if !ok {
+		return
+	}
 	var memberIDs, imageIDs []string
 	for _, s := range []struct {
 		set types.Set
@@ -149,17 +151,6 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 			resp.Diagnostics.Append(s.set.ElementsAs(ctx, s.out, false)...)
 		}
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	ctx = withLogging(ctx, d.data.secrets)
-	region := d.data.regionOr(cfg.Region)
-	tgt, diags := d.data.targetFor(ctx, region)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -176,7 +167,7 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 	g.SetLimit(maxConcurrentReads)
 	var progress listProgress
 	err := d.data.walkSharedImages(gctx, g, tgt, defaultEnterpriseProject, &progress,
-		func(img ims.Image) bool { return len(imageIDs) == 0 || slices.Contains(imageIDs, img.ID) },
+		func(img ims.Image) bool { return len(imageIDs) == 0 || containsFold(imageIDs, img.ID) },
 		func(n int, img ims.Image, ms []ims.Member) {
 			_, unique, warnings := heldMembers(img.ID, ms, members{})
 			mu.Lock()
@@ -197,10 +188,14 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 	_ = g.Wait()
 	resp.Diagnostics.Append(failures...)
 	switch {
-	case listFailed || (err != nil && ctx.Err() != nil):
+	case ctx.Err() != nil:
+		resp.Diagnostics.Append(diag.NewErrorDiagnostic("Timed out reading the project's shared images",
+			fmt.Sprintf("The read of the ims_image_shares data source in project %s (region %s) stopped when its time limit ran out (%s), "+
+				"after %d shared images listed and %d of their members reads. IMS may be slow, or a read stalled: lower the provider's "+
+				"request_timeout so that a stalled attempt is retried sooner.", tgt.projectID, tgt.region, fc.op.timeoutHint,
+				progress.images.Load(), progress.reads.Load())))
+	case listFailed:
 		resp.Diagnostics.Append(callDiagnostic(err, fc))
-	case ctx.Err() != nil && !resp.Diagnostics.HasError():
-		resp.Diagnostics.Append(callDiagnostic(ctx.Err(), fc))
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -219,7 +214,8 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 		ids = append(ids, types.StringValue(f.image.ID))
 	}
 	state := cfg
-	state.ID = types.StringValue(inventoryID(region, memberType, status, memberIDs, imageIDs))
+	state.ID = types.StringValue(inventoryID(tgt.region, memberType, status, memberIDs, imageIDs))
+	var diags diag.Diagnostics
 	state.Images, diags = types.ListValue(sharedImageObjectType, images)
 	resp.Diagnostics.Append(diags...)
 	state.IDs, diags = types.ListValue(types.StringType, ids)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"regexp"
 	"sort"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -126,13 +128,9 @@ type incomingImage struct {
 }
 
 func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, d.data.secretsOrNil()) }()
-	var cfg incomingImageSharesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	resp.Diagnostics.Append(d.data.ready()...)
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cfg, tgt, timeout, done, ok := openRead[incomingImageSharesModel](ctx, d.data, req, &resp.Diagnostics)
+	defer done()
+	if !ok {
 		return
 	}
 	var nameRe *regexp.Regexp
@@ -142,15 +140,6 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 			resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
 			return
 		}
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	ctx = withLogging(ctx, d.data.secrets)
-	region := d.data.regionOr(cfg.Region)
-	tgt, diags := d.data.targetFor(ctx, region)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
 	}
 	statuses := []string{"pending", "accepted", "rejected"}
 	if s := cfg.Status.ValueString(); s != "" {
@@ -178,10 +167,22 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 			return
 		}
 	}
-	// Newest first; RFC 3339 times in UTC sort as strings.
+	// Newest first, by created_at read as a time (a time IMS writes in
+	// another form sorts by its text, after every time that parses).
+	at := func(img ims.Image) (time.Time, bool) {
+		t, err := time.Parse(time.RFC3339Nano, img.CreatedAt)
+		return t, err == nil
+	}
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i].image, found[j].image
-		if a.CreatedAt != b.CreatedAt {
+		ta, oka := at(a)
+		tb, okb := at(b)
+		switch {
+		case oka && okb && !ta.Equal(tb):
+			return ta.After(tb)
+		case oka != okb:
+			return oka
+		case !oka && a.CreatedAt != b.CreatedAt:
 			return a.CreatedAt > b.CreatedAt
 		}
 		return a.ID < b.ID
@@ -201,7 +202,8 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 		ids = append(ids, types.StringValue(f.image.ID))
 	}
 	state := cfg
-	state.ID = types.StringValue(inventoryID(region, cfg.Status.ValueString(), owner, cfg.NameRegex.ValueString(), cfg.MostRecent.ValueBool()))
+	state.ID = types.StringValue(inventoryID(tgt.region, cfg.Status.ValueString(), owner, cfg.NameRegex.ValueString(), cfg.MostRecent.ValueBool()))
+	var diags diag.Diagnostics
 	state.Images, diags = types.ListValue(incomingImageObjectType, images)
 	resp.Diagnostics.Append(diags...)
 	state.IDs, diags = types.ListValue(types.StringType, ids)

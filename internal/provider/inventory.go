@@ -49,7 +49,12 @@ func (d *providerData) walkSharedImages(ctx context.Context, g *errgroup.Group, 
 			g.Go(func() error {
 				progress.reads.Add(1)
 				got, err := d.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: img.ID})
-				if err != nil {
+				switch {
+				case err != nil && ims.NotFoundOf(err, img.ID) == ims.ImageGone:
+					// Deleted between the listing and its members read:
+					// no longer shared.
+					return nil
+				case err != nil:
 					if ctx.Err() == nil {
 						failed(img, err)
 					}
@@ -106,6 +111,12 @@ func (d *providerData) sharedImages(ctx context.Context, limit int64, typeName s
 		}
 		return diags
 	})
+}
+
+// containsFold reports whether ids holds id in any case (IDs are checked
+// at plan time in either case; IMS lists them in lower case).
+func containsFold(ids []string, id string) bool {
+	return slices.ContainsFunc(ids, func(v string) bool { return strings.EqualFold(v, id) })
 }
 
 // list0 is a result that carries only a diagnostic.

@@ -74,12 +74,24 @@ type listConfig interface {
 	common() (region, enterpriseProject, timeout types.String)
 }
 
-func (m imageShareListModel) common() (types.String, types.String, types.String) {
+// listCommonModel is the common arguments, embedded in every list
+// resource's config model.
+type listCommonModel struct {
+	Region              types.String `tfsdk:"region"`
+	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
+	Timeout             types.String `tfsdk:"timeout"`
+}
+
+func (m listCommonModel) common() (types.String, types.String, types.String) {
 	return m.Region, m.EnterpriseProjectID, m.Timeout
 }
 
-func (m imageShareAccepterListModel) common() (types.String, types.String, types.String) {
-	return m.Region, m.EnterpriseProjectID, m.Timeout
+// withListCommon is a list resource's own attributes with the common ones.
+func withListCommon(own map[string]schema.Attribute) map[string]schema.Attribute {
+	own["region"] = listRegionAttribute()
+	own["enterprise_project_id"] = listEnterpriseProjectAttribute()
+	own["timeout"] = listTimeoutAttribute()
+	return own
 }
 
 // openList is the opening every list resource's List shares, written once:

@@ -83,7 +83,13 @@ func tfsdkTags(model any) []string {
 	rt := reflect.TypeOf(model)
 	var out []string
 	for i := range rt.NumField() {
-		if tag := rt.Field(i).Tag.Get("tfsdk"); tag != "" && tag != "-" {
+		f := rt.Field(i)
+		if f.Anonymous {
+			// An embedded model's fields are the outer model's.
+			out = append(out, tfsdkTags(reflect.Zero(f.Type).Interface())...)
+			continue
+		}
+		if tag := f.Tag.Get("tfsdk"); tag != "" && tag != "-" {
 			out = append(out, tag)
 		}
 	}

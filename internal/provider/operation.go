@@ -30,6 +30,8 @@ type imageOp struct {
 	op      operation
 	jobs    []string
 	others  []string
+	// failedImages are per-image failures that SUCCESS jobs reported.
+	failedImages []string
 }
 
 // beginImageOp opens an operation of typeName on an image: the provider
@@ -140,10 +142,16 @@ func (o *imageOp) write(ctx context.Context, start startFunc, m members) error {
 	return o.wait(ctx, jobID)
 }
 
-// wait polls a job of the operation to its end.
+// wait polls a job of the operation to its end, keeping the per-image
+// failures a SUCCESS job may report, for notApplied.
 func (o *imageOp) wait(ctx context.Context, jobID string) error {
 	o.jobs = append(o.jobs, jobID)
-	_, err := o.data.client.WaitJob(ctx, ims.JobInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, JobID: jobID})
+	job, err := o.data.client.WaitJob(ctx, ims.JobInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, JobID: jobID})
+	if err == nil && job != nil {
+		for _, r := range job.FailedImages() {
+			o.failedImages = append(o.failedImages, fmt.Sprintf("image %s: %s (job %s)", r.ImageID, r.Status, jobID))
+		}
+	}
 	return err
 }
 
@@ -195,7 +203,11 @@ func (o *imageOp) gone(ctx context.Context, err error) (bool, error) {
 		if lerr != nil {
 			return false, fmt.Errorf("%w; confirming with the image list failed too: %w", err, lerr)
 		}
-		return !found, nil
+		if found {
+			// The image exists: the 404 was not IMS's answer for it.
+			return false, err
+		}
+		return true, nil
 	}
 	return false, err
 }
@@ -226,6 +238,9 @@ func (o *imageOp) notApplied(added, removed, held members) diag.Diagnostic {
 	}
 	if !notRemoved.empty() {
 		parts = append(parts, "not removed: "+notRemoved.String())
+	}
+	if len(o.failedImages) > 0 {
+		parts = append(parts, "the job's per-image results: "+strings.Join(o.failedImages, ", "))
 	}
 	return diag.NewErrorDiagnostic("IMS did not make the sharing change",
 		fmt.Sprintf("The %s of %s on image %s (project %s, region %s): IMS reported %s as finished, but reading the image back shows "+
