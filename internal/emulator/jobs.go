@@ -27,9 +27,10 @@ func (s *Server) serveJob(w http.ResponseWriter, r request) {
 		writeGatewayError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access project "+projectID, reqID)
 		return
 	}
-	if !ok {
+	if !ok || j.project != projectID {
 		// The image-not-found code on a job's path: a client that takes
-		// any IMG.0027 for "the image is gone" is caught by it.
+		// any IMG.0027 for "the image is gone" is caught by it. A job of
+		// another project is not found in this one.
 		writeIMSError(w, http.StatusNotFound, "IMG.0027", "The job "+jobID+" does not exist")
 		return
 	}

@@ -191,7 +191,13 @@ func (s *Server) serveWrite(w http.ResponseWriter, r request) {
 		writeIMSError(w, http.StatusBadRequest, code, msg)
 		return
 	}
-	j := &job{id: hexID(reqID), project: who.projectFor(s, ""), jobType: jobTypes[r.Method], begin: s.Now(), delay: s.jobDelay, images: req.Images}
+	// A job belongs to the project that started it (X-Project-Id, as the
+	// SDKs send it; else the caller's first project), and is read there.
+	project := r.Header.Get("X-Project-Id")
+	if p := s.projectByID(project); p == nil || p.DomainID != who.domainID {
+		project = who.projectFor(s, "")
+	}
+	j := &job{id: hexID(reqID), project: project, jobType: jobTypes[r.Method], begin: s.Now(), delay: s.jobDelay, images: req.Images}
 	for _, img := range req.Images {
 		if f, ok := s.failJobs[img]; ok {
 			j.failure = &f

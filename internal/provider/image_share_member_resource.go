@@ -167,9 +167,20 @@ func (r *imageShareMemberResource) ConfigValidators(context.Context) []resource.
 	}
 }
 
-// open opens an operation of ims_image_share_member (see openOp).
+// open opens an operation of ims_image_share_member (see openOp). A create
+// or delete also locks its member, so that two resources naming one member
+// (in two modules, say) cannot both pass Create's check.
 func (r *imageShareMemberResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareMemberModel, *imageOp, func(), bool) {
-	return openOp[imageShareMemberModel](ctx, r.data, "ims_image_share_member", name, src, diags)
+	ctx, m, op, done, ok := openOp[imageShareMemberModel](ctx, r.data, "ims_image_share_member", name, src, diags)
+	if !ok || (name != "create" && name != "delete") {
+		return ctx, m, op, done, ok
+	}
+	unlock, err := r.lockMember(ctx, op, m.member())
+	if err != nil {
+		diags.Append(op.failure(err))
+		return ctx, m, op, done, false
+	}
+	return ctx, m, op, func() { unlock(); done() }, true
 }
 
 // lockMember serializes this provider's writes on one member of the image
@@ -251,14 +262,6 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	want := plan.member()
-	// Two resources naming one member (in two modules, say) must not both
-	// pass the check below: the member itself is locked too.
-	unlock, err := r.lockMember(ctx, op, want)
-	if err != nil {
-		resp.Diagnostics.Append(op.failure(err))
-		return
-	}
-	defer unlock()
 	before, err := op.listMembers(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(op.failure(err))
@@ -281,9 +284,16 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 	if m != nil {
 		// IMS holds the member (also after a failed or timed-out write
 		// that went through): state records it, so that it is neither
-		// lost to Terraform nor refused by the next apply. It was not
-		// there before this Create, so a replace may remove it.
+		// lost to Terraform nor refused by the next apply. The write's
+		// failure is then a warning, not an error, so that Terraform does
+		// not taint the resource and replace it (which would remove the
+		// member and send it back to pending).
 		resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
+		if writeErr != nil {
+			d := op.failure(writeErr)
+			resp.Diagnostics.AddWarning(d.Summary(), d.Detail()+"\n\nIMS holds the member nonetheless (read back after the failure), so it is recorded in state.")
+		}
+		return
 	}
 	switch {
 	case writeErr != nil:
@@ -358,12 +368,6 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 	// Remove the member by the spelling IMS lists (its URN where state has
 	// one): an imported member has only its member_id.
 	target := prior.member()
-	unlock, err := r.lockMember(ctx, op, target)
-	if err != nil {
-		resp.Diagnostics.Append(op.failure(err))
-		return
-	}
-	defer unlock()
 	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, target)
 	list, readErr := op.listMembers(ctx)
 	if readErr != nil {
