@@ -275,21 +275,7 @@ func benchQueryScenario(cli, rc, providerBin, work string, emu *emulator.Server,
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	main := fmt.Sprintf(`terraform {
-  required_providers {
-    ims = {
-      source = "terraform-ims/ims"
-    }
-  }
-}
-provider "ims" {
-  region     = %q
-  access_key = %q
-  secret_key = %q
-  endpoint   = %q
-  auth_url   = %q
-}
-`, fmt.Sprintf("%s-q%d", region, n), queryAK, querySK, emu.URL(), emu.IAMURL())
+	main := providerHCL(fmt.Sprintf("%s-q%d", region, n), queryAK, querySK, emu.URL(), emu.IAMURL())
 	query := "list \"ims_image_share\" \"all\" {\n  provider         = ims\n  include_resource = true\n  limit            = 1000\n  config {}\n}\n"
 	for name, body := range map[string]string{"main.tf": main, "list.tfquery.hcl": query} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
@@ -368,21 +354,7 @@ func benchInventory(cli, rc, providerBin, work string, emu *emulator.Server, run
 		}
 		return total
 	}
-	provider := fmt.Sprintf(`terraform {
-  required_providers {
-    ims = {
-      source = "terraform-ims/ims"
-    }
-  }
-}
-provider "ims" {
-  region     = %q
-  access_key = %q
-  secret_key = %q
-  endpoint   = %q
-  auth_url   = %q
-}
-`, inventoryRegion, inventoryAK, inventorySK, emu.URL(), emu.IAMURL())
+	provider := providerHCL(inventoryRegion, inventoryAK, inventorySK, emu.URL(), emu.IAMURL())
 	fmt.Printf("\nInventory: `plan` of one data source; median of %d plans.\n\n", runs)
 	fmt.Println("| scenario | wall (median) | requests | image-list pages | members reads | IAM calls | TCP connections | provider peak RSS |")
 	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -516,18 +488,11 @@ func benchApplyScenario(cli, rc, providerBin, dir, name, body string, emu *emula
 	return nil
 }
 
-func imageID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0xbe000000+i, i) }
-
-func config(sc scenario, endpoint, authURL string) string {
-	var b strings.Builder
-	if sc.floor != "" {
-		for i := range sc.sources {
-			fmt.Fprintf(&b, "resource \"terraform_data\" \"d%d\" {\n  input = %q\n}\n", i, imageID(i))
-		}
-		return b.String()
-	}
-	// No project_id: the provider discovers it, once per plan.
-	fmt.Fprintf(&b, `terraform {
+// providerHCL is the required_providers and provider blocks of a
+// benchmark configuration: explicit keys, endpoint and IAM, no project_id
+// (discovered, once per run).
+func providerHCL(region, accessKey, secretKey, endpoint, authURL string) string {
+	return fmt.Sprintf(`terraform {
   required_providers {
     ims = {
       source = "terraform-ims/ims"
@@ -542,6 +507,20 @@ provider "ims" {
   auth_url   = %q
 }
 `, region, accessKey, secretKey, endpoint, authURL)
+}
+
+func imageID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0xbe000000+i, i) }
+
+func config(sc scenario, endpoint, authURL string) string {
+	var b strings.Builder
+	if sc.floor != "" {
+		for i := range sc.sources {
+			fmt.Fprintf(&b, "resource \"terraform_data\" \"d%d\" {\n  input = %q\n}\n", i, imageID(i))
+		}
+		return b.String()
+	}
+	// No project_id: the provider discovers it, once per plan.
+	b.WriteString(providerHCL(region, accessKey, secretKey, endpoint, authURL))
 	for i := range sc.sources {
 		id := imageID(i)
 		if sc.members != 20 {
