@@ -148,6 +148,9 @@ func (m imageShareAccepterModel) imageAndRegion() (string, types.String) {
 }
 func (m imageShareAccepterModel) writeTimeouts() timeouts.Value { return m.Timeouts }
 
+// ownerProject is null: the accepter's member_id plays that part.
+func (m imageShareAccepterModel) ownerProject() types.String { return types.StringNull() }
+
 // setStatus puts the recipient's status and waits for its job.
 func (op accepterOp) setStatus(ctx context.Context, status, vaultID string) error {
 	jobID, err := op.data.client.UpdateMemberStatus(ctx, ims.StatusRequest{

@@ -45,6 +45,7 @@ type imageShareMemberModel struct {
 	OrganizationURN types.String   `tfsdk:"organization_urn"`
 	Region          types.String   `tfsdk:"region"`
 	ID              types.String   `tfsdk:"id"`
+	OwnerProjectID  types.String   `tfsdk:"owner_project_id"`
 	MemberID        types.String   `tfsdk:"member_id"`
 	MemberType      types.String   `tfsdk:"member_type"`
 	Status          types.String   `tfsdk:"status"`
@@ -64,6 +65,7 @@ func (m imageShareMemberModel) imageAndRegion() (string, types.String) {
 	return m.ImageID.ValueString(), m.Region
 }
 func (m imageShareMemberModel) writeTimeouts() timeouts.Value { return m.Timeouts }
+func (m imageShareMemberModel) ownerProject() types.String    { return m.OwnerProjectID }
 
 // member is the one member the model names, as a membership.
 func (m imageShareMemberModel) member() members {
@@ -136,9 +138,10 @@ func (r *imageShareMemberResource) Schema(ctx context.Context, _ resource.Schema
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 			},
 			// Computed
-			"id":          computed("`<image_id>/<member_id>`, the import ID."),
-			"member_id":   computed("The member as IMS lists it: the project or account ID, or for an organization its URN's last segment (`o-…`, `r-…` or `ou-…`)."),
-			"member_type": computed("`project`, `domain` or `organization`."),
+			"id":               computed("`<image_id>/<member_id>`, the import ID."),
+			"owner_project_id": ownerProjectAttribute(),
+			"member_id":        computed("The member as IMS lists it: the project or account ID, or for an organization its URN's last segment (`o-…`, `r-…` or `ou-…`)."),
+			"member_type":      computed("`project`, `domain` or `organization`."),
 			"status": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "`pending` until the recipient accepts (`accepted`) or rejects (`rejected`); read on every refresh."},
 			"created_at": computed("When the image was shared with the member, e.g. `2023-08-23T04:07:52Z`."),
@@ -216,6 +219,7 @@ func (o *imageOp) memberState(base imageShareMemberModel, m *ims.Member) imageSh
 	s.ImageID = types.StringValue(o.imageID)
 	s.Region = types.StringValue(o.target.region)
 	s.ID = types.StringValue(o.imageID + "/" + m.MemberID)
+	s.OwnerProjectID = types.StringValue(o.target.projectID)
 	s.MemberID, s.MemberType, s.Status = types.StringValue(m.MemberID), types.StringValue(m.MemberType), types.StringValue(m.Status)
 	s.CreatedAt, s.UpdatedAt = types.StringValue(m.CreatedAt), types.StringValue(m.UpdatedAt)
 	// The member's own argument, as configured where it names this member

@@ -40,14 +40,15 @@ type imageShareResource struct {
 
 // imageShareModel mirrors the ims_image_share schema.
 type imageShareModel struct {
-	ImageID       types.String   `tfsdk:"image_id"`
-	Region        types.String   `tfsdk:"region"`
-	Projects      types.Set      `tfsdk:"projects"`
-	Domains       types.Set      `tfsdk:"domains"`
-	Organizations types.Set      `tfsdk:"organizations"`
-	ID            types.String   `tfsdk:"id"`
-	Members       types.List     `tfsdk:"members"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+	ImageID        types.String   `tfsdk:"image_id"`
+	Region         types.String   `tfsdk:"region"`
+	Projects       types.Set      `tfsdk:"projects"`
+	Domains        types.Set      `tfsdk:"domains"`
+	Organizations  types.Set      `tfsdk:"organizations"`
+	ID             types.String   `tfsdk:"id"`
+	OwnerProjectID types.String   `tfsdk:"owner_project_id"`
+	Members        types.List     `tfsdk:"members"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
 // open opens an operation of ims_image_share (see openOp), with the
@@ -62,6 +63,7 @@ func (m imageShareModel) imageAndRegion() (string, types.String) {
 	return m.ImageID.ValueString(), m.Region
 }
 func (m imageShareModel) writeTimeouts() timeouts.Value { return m.Timeouts }
+func (m imageShareModel) ownerProject() types.String    { return m.OwnerProjectID }
 
 // imageShareIdentity mirrors the identity schema.
 type imageShareIdentity struct {
@@ -117,6 +119,7 @@ func (r *imageShareResource) Schema(ctx context.Context, _ resource.SchemaReques
 				MarkdownDescription: "Same as `image_id`.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"owner_project_id": ownerProjectAttribute(),
 			"members": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "Every member as IMS reports it, in API order; `status` shows who accepted. The same object as the `ims_image_members` data source's.",
@@ -166,6 +169,7 @@ func newShareState(base imageShareModel, tgt target, imageID string, list []ims.
 	m.ImageID = types.StringValue(imageID)
 	m.ID = types.StringValue(imageID)
 	m.Region = types.StringValue(tgt.region)
+	m.OwnerProjectID = types.StringValue(tgt.projectID)
 	m.Projects = stringSetOrNull(held[kindProject])
 	m.Domains = stringSetOrNull(held[kindDomain])
 	m.Organizations = stringSetOrNull(held[kindOrganization])

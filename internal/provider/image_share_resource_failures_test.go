@@ -509,3 +509,37 @@ func TestAccImageShareResource_changedDuringApply(t *testing.T) {
 		},
 	})
 }
+
+// TestAccImageShareResource_otherProject: a provider that works as another
+// project than the one a share was recorded for is refused by name,
+// instead of reading the image there, being told it does not exist, and
+// dropping the resource while the image stays shared.
+func TestAccImageShareResource_otherProject(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	p0 := testRecipientProject(0)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("owner_project_id"), knownvalue.StringExact(testProject)),
+				},
+			},
+			{
+				Config: testAccProviderConfig(hclArg("region", testRegion), hclArg("project_id", testProjectB), hclArg("access_key", a.accessKey),
+					hclArg("secret_key", a.secretKey), hclArg("endpoint", a.emu.URL())) + testAccImageShareConfig(testImage, []string{p0}, nil),
+				PlanOnly:    true,
+				ExpectError: errRe("Image recorded for another project", testProject, testProjectB, "nothing was read or changed"),
+			},
+			{
+				PreConfig: func() { expectMembers(t, a, testImage, p0) },
+				Config:    a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
@@ -66,6 +67,9 @@ func (d *providerData) beginImageOp(ctx context.Context, typeName string, region
 type imageModel interface {
 	imageAndRegion() (string, types.String)
 	writeTimeouts() timeouts.Value
+	// ownerProject is the project the state was recorded for (null
+	// before create or import).
+	ownerProject() types.String
 }
 
 // modelSource is a plan or a state.
@@ -94,6 +98,17 @@ func openOp[M imageModel](ctx context.Context, d *providerData, typeName, name s
 	imageID, region := m.imageAndRegion()
 	ctx, op, done, more := d.beginImageOp(ctx, typeName, region, imageID, name, timeout)
 	diags.Append(more...)
+	// State recorded for another project (the provider's project or
+	// credentials changed since) is refused, not read there: IMS would
+	// answer that project that the image does not exist, and the
+	// resource would be dropped while the image stays shared.
+	if owner := m.ownerProject(); !diags.HasError() && !owner.IsNull() && !owner.IsUnknown() && owner.ValueString() != "" &&
+		owner.ValueString() != op.target.projectID {
+		diags.AddAttributeError(path.Root("owner_project_id"), "Image recorded for another project",
+			fmt.Sprintf("%s on image %s was recorded for project %s, but this provider works as project %s in region %s. Use a "+
+				"provider configured for %s (project_id or its credentials); nothing was read or changed.", typeName, imageID,
+				owner.ValueString(), op.target.projectID, op.target.region, owner.ValueString()))
+	}
 	return ctx, m, op, func() { done(); redacted() }, !diags.HasError()
 }
 
