@@ -65,13 +65,8 @@ func (d *imageSharesDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 			"reads the members of those only, 16 at a time, as the `ims_image_share` list resource does. An image is kept when at " +
 			"least one of its members matches every member filter given (`member_type`, `status`, `member_ids`); its `members` then " +
 			"holds all its members. The whole read is bounded by `timeouts.read` (default `5m`).",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withInventoryCommon(map[string]schema.Attribute{
 			// Optional
-			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region to list, e.g. `cn-north-4`. Default: the provider's region.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
-			},
 			"member_type": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep images with a member of this type: `project`, `domain` or `organization`.",
@@ -96,10 +91,6 @@ func (d *imageSharesDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 					stringvalidator.RegexMatches(uuidPattern, "must be an image ID: a UUID such as 370befec-a369-475e-a224-44a45927a8fe"))},
 			},
 			// Computed
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The same for the same region and filters.",
-			},
 			"images": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The shared images, in listing order.",
@@ -113,12 +104,7 @@ func (d *imageSharesDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 					},
 				}},
 			},
-			"ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "`image_id` of each element of `images`, in the same order.",
-			},
-		},
+		}),
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx),
 		},

@@ -63,13 +63,8 @@ func (d *incomingImageSharesDataSource) Schema(ctx context.Context, _ datasource
 			"image. It lists as the IMS reference documents (`GET /v2/cloudimages?__imagetype=shared&visibility=shared&member_status=…`, " +
 			"every page, for each status asked for), with no per-image read, and leaves out the project's own images. Run it with " +
 			"the recipient's credentials. The whole read is bounded by `timeouts.read` (default `5m`).",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withInventoryCommon(map[string]schema.Attribute{
 			// Optional
-			"region": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Region to list, e.g. `cn-north-4`. Default: the provider's region.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
-			},
 			"status": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Keep only shares in this status of this project's: `pending`, `accepted` or `rejected`. Default: all three.",
@@ -90,10 +85,6 @@ func (d *incomingImageSharesDataSource) Schema(ctx context.Context, _ datasource
 				MarkdownDescription: "Keep only the newest image (by `created_at`) of those that pass the other filters. Default: `false`.",
 			},
 			// Computed
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The same for the same region and filters.",
-			},
 			"images": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The images, newest first (by `created_at`, then ID).",
@@ -105,12 +96,7 @@ func (d *incomingImageSharesDataSource) Schema(ctx context.Context, _ datasource
 					"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the image was created, e.g. `2024-01-01T00:00:00Z`."},
 				}},
 			},
-			"ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "`image_id` of each element of `images`, in the same order.",
-			},
-		},
+		}),
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx),
 		},

@@ -11,8 +11,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
@@ -111,6 +115,20 @@ func (d *providerData) sharedImages(ctx context.Context, limit int64, typeName s
 		}
 		return diags
 	})
+}
+
+// withInventoryCommon is an inventory data source's own attributes with
+// those both share: region, id and ids.
+func withInventoryCommon(own map[string]dsschema.Attribute) map[string]dsschema.Attribute {
+	own["region"] = dsschema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Region to list, e.g. `cn-north-4`. Default: the provider's region.",
+		Validators:          []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as cn-north-4")},
+	}
+	own["id"] = dsschema.StringAttribute{Computed: true, MarkdownDescription: "The same for the same region and filters."}
+	own["ids"] = dsschema.ListAttribute{Computed: true, ElementType: types.StringType,
+		MarkdownDescription: "`image_id` of each element of `images`, in the same order."}
+	return own
 }
 
 // containsFold reports whether ids holds id in any case (IDs are checked
