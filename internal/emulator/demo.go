@@ -18,6 +18,10 @@ const (
 	DemoTempSecretKey = "demo-temporary-secret-key"
 	DemoSecurityToken = "demo-security-token"
 	DemoIAMToken      = "demo-iam-token"
+	// An IAM user of the same account, for password logins.
+	DemoDomainName = "ims-demo"
+	DemoUserName   = "demo-user"
+	DemoPassword   = "demo-password-known-only-to-the-emulator"
 
 	// DemoImageID is shared with one member of each type.
 	DemoImageID = "370befec-a369-475e-a224-44a45927a8fe"
@@ -61,6 +65,8 @@ func (s *Server) LoadDemo() {
 	s.AddCredential(Credential{AccessKey: DemoAccessKey, SecretKey: DemoSecretKey, DomainID: DemoDomainID})
 	s.AddCredential(Credential{AccessKey: DemoTempAccessKey, SecretKey: DemoTempSecretKey, SecurityToken: DemoSecurityToken, DomainID: DemoDomainID})
 	s.AddToken(DemoIAMToken, DemoDomainID)
+	s.SetDomainName(DemoDomainID, DemoDomainName)
+	s.AddUser(User{Name: DemoUserName, Password: DemoPassword, DomainID: DemoDomainID})
 	s.AddProject(Project{ID: DemoProjectID, Region: DemoRegion, DomainID: DemoDomainID})
 	at := time.Date(2023, 8, 23, 4, 7, 52, 0, time.UTC)
 	s.SetMembers(DemoProjectID, DemoImageID, DemoImageMembers())

@@ -9,6 +9,7 @@ package emulator
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -42,7 +43,9 @@ type Member struct {
 }
 
 // Credential is an access key pair known to the emulator. A non-empty
-// SecurityToken makes it temporary: requests must carry and sign that token.
+// SecurityToken makes it temporary: requests must carry that token, signed
+// or not (the official provider adds it after signing, and the gateway
+// requires only X-Sdk-Date among the signed headers).
 type Credential struct {
 	AccessKey     string
 	SecretKey     string
@@ -65,12 +68,16 @@ type Server struct {
 	creds    map[string]Credential
 	keyOrder []string
 	tokens   map[string]string // token -> domain id
-	projects []Project
-	images   map[string][]Member // project id + "/" + image id
-	info     map[string]ImageOptions
-	jobs     map[string]*job
-	failJobs map[string]jobFailure
-	skips    map[string]bool
+	// tokenUsers are the users of the tokens IAM issued.
+	tokenUsers  map[string]User
+	users       []User
+	domainNames map[string]string
+	projects    []Project
+	images      map[string][]Member // project id + "/" + image id
+	info        map[string]ImageOptions
+	jobs        map[string]*job
+	failJobs    map[string]jobFailure
+	skips       map[string]bool
 	// beforeWrite is called before each write (BeforeWrite).
 	beforeWrite func()
 	readings    Readings
@@ -102,19 +109,21 @@ type Server struct {
 // Start or StartTLS.
 func New() *Server {
 	s := &Server{
-		creds:     map[string]Credential{},
-		tokens:    map[string]string{},
-		images:    map[string][]Member{},
-		info:      map[string]ImageOptions{},
-		jobs:      map[string]*job{},
-		failJobs:  map[string]jobFailure{},
-		skips:     map[string]bool{},
-		faults:    map[string][]FaultKind{},
-		always:    map[string]FaultKind{},
-		attempts:  map[string]int{},
-		perImage:  map[string]int{},
-		Now:       time.Now,
-		SlowDelay: 30 * time.Second,
+		creds:       map[string]Credential{},
+		tokens:      map[string]string{},
+		tokenUsers:  map[string]User{},
+		domainNames: map[string]string{},
+		images:      map[string][]Member{},
+		info:        map[string]ImageOptions{},
+		jobs:        map[string]*job{},
+		failJobs:    map[string]jobFailure{},
+		skips:       map[string]bool{},
+		faults:      map[string][]FaultKind{},
+		always:      map[string]FaultKind{},
+		attempts:    map[string]int{},
+		perImage:    map[string]int{},
+		Now:         time.Now,
+		SlowDelay:   30 * time.Second,
 	}
 	s.srv = httptest.NewUnstartedServer(s.routes())
 	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
@@ -258,6 +267,9 @@ func (s *Server) newRequestID() string {
 // authResult is who a request is from.
 type authResult struct {
 	domainID string
+	// accessKey is the key that signed the request ("" for a token), for
+	// the requests log.
+	accessKey string
 }
 
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID string, body []byte) (authResult, bool) {
@@ -310,14 +322,14 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID stri
 		if tok == "" {
 			return deny("the access key is temporary and needs its X-Security-Token")
 		}
-		if tok != cred.SecurityToken || !signed["x-security-token"] {
-			return deny("the security token is invalid or not signed")
+		if subtle.ConstantTimeCompare([]byte(tok), []byte(cred.SecurityToken)) != 1 {
+			return deny("the security token is invalid")
 		}
 	}
 	if !signer.Verify(r, auth, cred.SecretKey, body) {
 		return deny("verify aksk signature fail")
 	}
-	return authResult{domainID: cred.DomainID}, true
+	return authResult{domainID: cred.DomainID, accessKey: cred.AccessKey}, true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -20,12 +20,24 @@ type FixtureFile struct {
 	Images   []FixtureImage   `json:"images"`
 }
 
-// FixtureAccount is one account: a domain, its access keys and projects.
+// FixtureAccount is one account: a domain, its access keys, IAM users and
+// tokens, and projects.
 type FixtureAccount struct {
-	DomainID string           `json:"domain_id"`
-	Keys     []FixtureKey     `json:"keys"`
-	Tokens   []string         `json:"iam_tokens,omitempty"`
-	Projects []FixtureProject `json:"projects"`
+	DomainID string `json:"domain_id"`
+	// DomainName is the account's name, which password logins give;
+	// default "account-" and the start of its id.
+	DomainName string           `json:"domain_name,omitempty"`
+	Keys       []FixtureKey     `json:"keys"`
+	Users      []FixtureUser    `json:"users,omitempty"`
+	Tokens     []string         `json:"iam_tokens,omitempty"`
+	Projects   []FixtureProject `json:"projects"`
+}
+
+// FixtureUser is an IAM user who logs in with a password.
+type FixtureUser struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+	ID       string `json:"id,omitempty"`
 }
 
 // FixtureKey is an access key pair; a security token makes it temporary.
@@ -101,6 +113,15 @@ func (s *Server) LoadFixtures(r io.Reader) error {
 				return fmt.Errorf("fixtures: account %s has a key without access_key or secret_key", a.DomainID)
 			}
 			s.AddCredential(Credential{AccessKey: k.AccessKey, SecretKey: k.SecretKey, SecurityToken: k.SecurityToken, DomainID: a.DomainID})
+		}
+		if a.DomainName != "" {
+			s.SetDomainName(a.DomainID, a.DomainName)
+		}
+		for _, u := range a.Users {
+			if u.Name == "" || u.Password == "" {
+				return fmt.Errorf("fixtures: account %s has a user without name or password", a.DomainID)
+			}
+			s.AddUser(User{ID: u.ID, Name: u.Name, Password: u.Password, DomainID: a.DomainID})
 		}
 		for _, t := range a.Tokens {
 			s.AddToken(t, a.DomainID)

@@ -26,6 +26,9 @@ type route struct {
 	// id, ...); nil for routes without faults.
 	target  func(*http.Request) string
 	handler handler
+	// public routes authenticate their callers themselves (IAM's token
+	// issuer reads its credentials from the body).
+	public bool
 }
 
 // routes is the emulator's API, one ServeMux pattern per IMS or IAM call,
@@ -40,6 +43,8 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range []route{
 		{pattern: "GET /v3/projects", handler: s.serveProjects},
+		{pattern: "GET /v3/auth/domains", handler: s.serveDomains},
+		{pattern: "POST /v3/auth/tokens", handler: s.serveTokens, public: true},
 		{pattern: "GET /v1/{project_id}/cloudimages/{image_id}/members", target: byImage, handler: s.serveMembers},
 		{pattern: "GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}", target: byImage, handler: s.serveMember},
 		{pattern: "GET /v1/{project_id}/jobs/{job_id}", target: fixed(TargetJobs), handler: s.serveJob},
@@ -73,11 +78,13 @@ func (s *Server) middleware(rt route) http.HandlerFunc {
 			}
 			req.body = b
 		}
-		who, ok := s.authenticate(w, r, req.reqID, req.body)
-		if !ok {
-			return
+		if !rt.public {
+			who, ok := s.authenticate(w, r, req.reqID, req.body)
+			if !ok {
+				return
+			}
+			req.who = who
 		}
-		req.who = who
 		target := ""
 		if rt.target != nil {
 			target = rt.target(r)
