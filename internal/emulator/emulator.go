@@ -64,20 +64,14 @@ type Project struct {
 type Server struct {
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	creds    map[string]Credential
-	keyOrder []string
-	tokens   map[string]string // token -> domain id
-	// tokenUsers are the users of the tokens IAM issued.
-	tokenUsers  map[string]User
-	users       []User
-	domainNames map[string]string
-	projects    []Project
-	images      map[string][]Member // project id + "/" + image id
-	info        map[string]ImageOptions
-	jobs        map[string]*job
-	failJobs    map[string]jobFailure
-	skips       map[string]bool
+	mu sync.Mutex
+	// world is what the emulator serves (see store.go); initial is the
+	// world it started with, for POST /_emulator/reset.
+	world
+	initial  *FixtureFile
+	jobs     map[string]*job
+	failJobs map[string]jobFailure
+	skips    map[string]bool
 	// beforeWrite is called before each write (BeforeWrite).
 	beforeWrite func()
 	readings    Readings
@@ -109,21 +103,16 @@ type Server struct {
 // Start or StartTLS.
 func New() *Server {
 	s := &Server{
-		creds:       map[string]Credential{},
-		tokens:      map[string]string{},
-		tokenUsers:  map[string]User{},
-		domainNames: map[string]string{},
-		images:      map[string][]Member{},
-		info:        map[string]ImageOptions{},
-		jobs:        map[string]*job{},
-		failJobs:    map[string]jobFailure{},
-		skips:       map[string]bool{},
-		faults:      map[string][]FaultKind{},
-		always:      map[string]FaultKind{},
-		attempts:    map[string]int{},
-		perImage:    map[string]int{},
-		Now:         time.Now,
-		SlowDelay:   30 * time.Second,
+		world:     newWorld(),
+		jobs:      map[string]*job{},
+		failJobs:  map[string]jobFailure{},
+		skips:     map[string]bool{},
+		faults:    map[string][]FaultKind{},
+		always:    map[string]FaultKind{},
+		attempts:  map[string]int{},
+		perImage:  map[string]int{},
+		Now:       time.Now,
+		SlowDelay: 30 * time.Second,
 	}
 	s.srv = httptest.NewUnstartedServer(s.routes())
 	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
@@ -146,11 +135,18 @@ func (s *Server) Listen(addr string) error {
 	return nil
 }
 
-// Start serves plain HTTP on loopback.
-func (s *Server) Start() { s.srv.Start() }
+// Start serves plain HTTP on loopback; the world as it is now is the one
+// Reset goes back to.
+func (s *Server) Start() {
+	s.remember()
+	s.srv.Start()
+}
 
 // StartTLS serves HTTPS with a self-signed certificate; see CertificatePEM.
-func (s *Server) StartTLS() { s.srv.StartTLS() }
+func (s *Server) StartTLS() {
+	s.remember()
+	s.srv.StartTLS()
+}
 
 // URL is the base URL, e.g. http://127.0.0.1:41234.
 func (s *Server) URL() string { return s.srv.URL }
@@ -174,10 +170,7 @@ func (s *Server) Close() { s.srv.Close() }
 func (s *Server) AddCredential(c Credential) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.creds[c.AccessKey]; !ok {
-		s.keyOrder = append(s.keyOrder, c.AccessKey)
-	}
-	s.creds[c.AccessKey] = c
+	s.addCredential(c)
 }
 
 // Account describes one account the emulator serves, for its start-up

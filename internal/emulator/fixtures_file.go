@@ -8,8 +8,6 @@ import (
 	"io"
 	"net"
 	"regexp"
-	"slices"
-	"time"
 )
 
 // FixtureFile is what `ims-emulator -fixtures FILE` loads: the accounts
@@ -57,6 +55,8 @@ type FixtureProject struct {
 type FixtureImage struct {
 	ID           string          `json:"id"`
 	OwnerProject string          `json:"owner_project"`
+	Name         string          `json:"name,omitempty"`
+	CreatedAt    string          `json:"created_at,omitempty"`
 	Public       bool            `json:"public,omitempty"`
 	Encrypted    bool            `json:"encrypted,omitempty"`
 	FullECS      bool            `json:"full_ecs,omitempty"`
@@ -70,7 +70,23 @@ type FixtureMember struct {
 	MemberType string `json:"member_type"`
 	Status     string `json:"status"`
 	URN        string `json:"urn,omitempty"`
+	// CreatedAt and UpdatedAt default to 2024-01-01T00:00:00Z.
+	CreatedAt string `json:"created_at,omitempty"`
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
+
+// options are the image's ImageOptions.
+func (img FixtureImage) options() ImageOptions {
+	return ImageOptions{Name: img.Name, CreatedAt: img.CreatedAt, Public: img.Public, Encrypted: img.Encrypted, FullECS: img.FullECS, FromCBR: img.FromCBR}
+}
+
+// fixtureImage is an image in the fixtures format, without its members.
+func fixtureImage(id, owner string, o ImageOptions) FixtureImage {
+	return FixtureImage{ID: id, OwnerProject: owner, Name: o.Name, CreatedAt: o.CreatedAt, Public: o.Public, Encrypted: o.Encrypted, FullECS: o.FullECS, FromCBR: o.FromCBR}
+}
+
+// regexpQuote quotes a member id for lineOf.
+func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
 
 // LoadFixtures reads a fixture file and adds its world; it checks what the
 // emulator relies on (known owners, member types and statuses).
@@ -103,68 +119,9 @@ func (s *Server) LoadFixtures(r io.Reader) error {
 		rest := raw[end:]
 		return fmt.Errorf("fixtures: line %d: unexpected data after the first JSON value", lineAt(raw, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))))
 	}
-	projects := map[string]bool{}
-	for i, a := range f.Accounts {
-		if a.DomainID == "" || len(a.Projects) == 0 {
-			return fmt.Errorf("fixtures: account %d needs a domain_id and at least one project", i)
-		}
-		for _, k := range a.Keys {
-			if k.AccessKey == "" || k.SecretKey == "" {
-				return fmt.Errorf("fixtures: account %s has a key without access_key or secret_key", a.DomainID)
-			}
-			s.AddCredential(Credential{AccessKey: k.AccessKey, SecretKey: k.SecretKey, SecurityToken: k.SecurityToken, DomainID: a.DomainID})
-		}
-		if a.DomainName != "" {
-			s.SetDomainName(a.DomainID, a.DomainName)
-		}
-		for _, u := range a.Users {
-			if u.Name == "" || u.Password == "" {
-				return fmt.Errorf("fixtures: account %s has a user without name or password", a.DomainID)
-			}
-			s.AddUser(User{ID: u.ID, Name: u.Name, Password: u.Password, DomainID: a.DomainID})
-		}
-		for _, t := range a.Tokens {
-			s.AddToken(t, a.DomainID)
-		}
-		for _, p := range a.Projects {
-			if p.ID == "" || p.Region == "" {
-				return fmt.Errorf("fixtures: account %s has a project without id or region", a.DomainID)
-			}
-			s.AddProject(Project{ID: p.ID, Region: p.Region, DomainID: a.DomainID})
-			projects[p.ID] = true
-		}
-	}
-	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, img := range f.Images {
-		if !projects[img.OwnerProject] {
-			return fmt.Errorf("fixtures: image %s: owner_project %q is not a project of any account", img.ID, img.OwnerProject)
-		}
-		s.SetImage(img.OwnerProject, img.ID, ImageOptions{Public: img.Public, Encrypted: img.Encrypted, FullECS: img.FullECS, FromCBR: img.FromCBR})
-		members := make([]Member, 0, len(img.Members))
-		seen := map[string]bool{}
-		for _, fm := range img.Members {
-			switch {
-			case fm.MemberID == "":
-				return fmt.Errorf("fixtures: line %d: image %s: a member has an empty member_id", lineOf(raw, img.ID, `"member_id"\s*:\s*""`), img.ID)
-			case seen[fm.MemberID]:
-				return fmt.Errorf("fixtures: line %d: image %s: member_id %s is listed twice", lineOf(raw, img.ID, `"member_id"\s*:\s*"`+regexp.QuoteMeta(fm.MemberID)+`"`, 2), img.ID, fm.MemberID)
-			}
-			seen[fm.MemberID] = true
-			if !slices.Contains(MemberTypes, fm.MemberType) || !slices.Contains(Statuses, fm.Status) {
-				return fmt.Errorf("fixtures: image %s: member %s needs member_type in %v and status in %v", img.ID, fm.MemberID, MemberTypes, Statuses)
-			}
-			m := NewMember(img.ID, fm.MemberType, fm.Status, fm.MemberID, at)
-			m.MemberID = fm.MemberID
-			m.URN = nil
-			if fm.URN != "" {
-				urn := fm.URN
-				m.URN = &urn
-			}
-			members = append(members, m)
-		}
-		s.SetMembers(img.OwnerProject, img.ID, members)
-	}
-	return nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.load(f, raw)
 }
 
 // maxFixtureBytes bounds a fixtures file.

@@ -20,13 +20,9 @@ type User struct {
 
 // AddUser registers an IAM user; an empty ID is derived from the name.
 func (s *Server) AddUser(u User) {
-	if u.ID == "" {
-		u.ID = hexID("user/" + u.DomainID + "/" + u.Name)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.users = slices.DeleteFunc(s.users, func(x User) bool { return x.DomainID == u.DomainID && x.Name == u.Name })
-	s.users = append(s.users, u)
+	s.addUser(u)
 }
 
 // SetDomainName names an account (IAM's domain name, which password logins
