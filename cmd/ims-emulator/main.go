@@ -4,8 +4,12 @@
 //
 //	ims-emulator [-addr 127.0.0.1:0] [-fixtures world.json] [-env-file FILE]
 //	             [-job-delay 2s] [-fail-writes 429,503] [-fail-job-polls 503]
+//	             [-record requests.jsonl]
 //
 // It prints the region, endpoints and access keys it serves when it starts.
+// Its admin API, under /_emulator/ on the same address, changes faults,
+// job timing and the world while it runs; its bearer token is written to
+// the -env-file as IMS_EMULATOR_ADMIN_TOKEN.
 package main
 
 import (
@@ -42,6 +46,7 @@ func run(args []string, out io.Writer, wait func()) error {
 	jobDelay := fs.Duration("job-delay", 0, "how long each sharing job takes (INIT, RUNNING, then SUCCESS)")
 	failWrites := fs.String("fail-writes", "", "fault kinds the first sharing writes answer, in order, e.g. 429,503")
 	failPolls := fs.String("fail-job-polls", "", "fault kinds the first reads of each job answer, in order, e.g. 503")
+	record := fs.String("record", "", "write every request served to this file as JSON lines (method, path, query, status, code, request id, access key id; never a secret)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,6 +82,15 @@ func run(args []string, out io.Writer, wait func()) error {
 			emu.FailFirst(target, kinds...)
 		}
 	}
+	if *record != "" {
+		f, err := os.OpenFile(*record, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = f.Close() }()
+		emu.RecordTo(f)
+		defer emu.RecordTo(nil)
+	}
 	emu.Start()
 	defer emu.Close()
 
@@ -92,6 +106,11 @@ func run(args []string, out io.Writer, wait func()) error {
 		}
 		_, _ = fmt.Fprintf(out, "  account %s: projects %s; access keys %s\n", a.DomainID, strings.Join(projects, ", "), keys)
 	}
+	where := "its token is IMS_EMULATOR_ADMIN_TOKEN in the -env-file"
+	if *envFile == "" {
+		where = "start with -env-file to get its token"
+	}
+	_, _ = fmt.Fprintf(out, "  admin API %s/ (%s)\n", emu.AdminURL(), where)
 	if *envFile != "" {
 		if err := writeEnv(*envFile, emu); err != nil {
 			return err
@@ -103,7 +122,8 @@ func run(args []string, out io.Writer, wait func()) error {
 }
 
 // writeEnv writes the variables that point the provider at the emulator,
-// with the first account's first key and region, atomically: a new
+// with the first account's first key and region, and the admin API's URL
+// and token, atomically: a new
 // temporary file of mode 0600 in the same folder (os.CreateTemp never
 // follows a link planted at a predictable name), then a rename.
 func writeEnv(path string, emu *emulator.Server) error {
@@ -112,8 +132,9 @@ func writeEnv(path string, emu *emulator.Server) error {
 		return fmt.Errorf("-env-file needs an account with a key")
 	}
 	a := accounts[0]
-	env := fmt.Sprintf("export HW_REGION_NAME=%s\nexport HW_ACCESS_KEY=%s\nexport HW_SECRET_KEY=%s\nexport HW_IMS_ENDPOINT=%s\nexport HW_AUTH_URL=%s\n",
-		a.Regions[0], a.AccessKeys[0], emu.SecretKey(a.AccessKeys[0]), emu.URL(), emu.IAMURL())
+	env := fmt.Sprintf("export HW_REGION_NAME=%s\nexport HW_ACCESS_KEY=%s\nexport HW_SECRET_KEY=%s\nexport HW_IMS_ENDPOINT=%s\nexport HW_AUTH_URL=%s\n"+
+		"export IMS_EMULATOR_URL=%s\nexport IMS_EMULATOR_ADMIN_TOKEN=%s\n",
+		a.Regions[0], a.AccessKeys[0], emu.SecretKey(a.AccessKeys[0]), emu.URL(), emu.IAMURL(), emu.URL(), emu.AdminToken())
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -143,5 +144,69 @@ func TestEnvFileIsPrivate(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "keep me\n" {
 		t.Errorf("the file behind the planted link was overwritten: %q", b)
+	}
+}
+
+// TestAdminAndRecord: the -env-file holds the admin API's URL and token,
+// which answer; -record writes each request served as a JSON line, without
+// the secret key; the start-up message does not print the admin token.
+func TestAdminAndRecord(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "world.json")
+	if err := os.WriteFile(path, []byte(fixtures), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	envFile, recordFile := filepath.Join(dir, "env"), filepath.Join(dir, "requests.jsonl")
+	var out bytes.Buffer
+	err := run([]string{"-fixtures", path, "-env-file", envFile, "-record", recordFile}, &out, func() {
+		env, err := os.ReadFile(envFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vars := map[string]string{}
+		for _, m := range regexp.MustCompile(`export (\w+)=(\S+)`).FindAllStringSubmatch(string(env), -1) {
+			vars[m[1]] = m[2]
+		}
+		base, token := vars["IMS_EMULATOR_URL"], vars["IMS_EMULATOR_ADMIN_TOKEN"]
+		if base == "" || len(token) < 32 {
+			t.Fatalf("env file lacks the admin variables:\n%s", env)
+		}
+		if strings.Contains(out.String(), token) || !strings.Contains(out.String(), base+"/_emulator/") {
+			t.Errorf("start-up message:\n%s", out.String())
+		}
+		req, _ := http.NewRequest(http.MethodPost, base+"/_emulator/faults", strings.NewReader(`{"operation": "add", "fault": "503", "times": 1}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Errorf("POST /_emulator/faults: HTTP %d", resp.StatusCode)
+		}
+		hc, err := ims.NewHTTPClient(ims.TransportOptions{Auth: signer.AKSK{Credentials: signer.Credentials{AccessKey: "MODULEAK", SecretKey: "module-sk"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := ims.New(ims.Config{HTTPClient: hc, MaxRetries: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.AddImageMembers(context.Background(), ims.ShareRequest{Endpoint: base, Images: []string{"370befec-a369-475e-a224-44a45927a8fe"}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}})
+		if err == nil {
+			t.Error("the add answered despite the fault set through the admin API")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(recordFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], `"operation":"add"`) || !strings.Contains(lines[0], `"status":503`) ||
+		!strings.Contains(lines[0], `"access_key_id":"MODULEAK"`) || strings.Contains(string(b), "module-sk") {
+		t.Errorf("recorded:\n%s", b)
 	}
 }

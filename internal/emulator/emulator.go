@@ -85,6 +85,13 @@ type Server struct {
 	// SlowDelay is how long a FaultSlow answer stalls.
 	SlowDelay time.Duration
 	jobDelay  time.Duration
+	// manualJobs keeps new jobs RUNNING until EndJob.
+	manualJobs bool
+	// adminToken authenticates the admin API (admin.go); adminFaults
+	// are the faults it set.
+	adminToken  string
+	adminFaults []adminFault
+	log         requestLog
 
 	// FirstIAMDelay stalls the first IAM project look-up (or until the
 	// client gives up), to test callers that wait for another's look-up.
@@ -103,16 +110,17 @@ type Server struct {
 // Start or StartTLS.
 func New() *Server {
 	s := &Server{
-		world:     newWorld(),
-		jobs:      map[string]*job{},
-		failJobs:  map[string]jobFailure{},
-		skips:     map[string]bool{},
-		faults:    map[string][]FaultKind{},
-		always:    map[string]FaultKind{},
-		attempts:  map[string]int{},
-		perImage:  map[string]int{},
-		Now:       time.Now,
-		SlowDelay: 30 * time.Second,
+		world:      newWorld(),
+		jobs:       map[string]*job{},
+		failJobs:   map[string]jobFailure{},
+		skips:      map[string]bool{},
+		faults:     map[string][]FaultKind{},
+		always:     map[string]FaultKind{},
+		attempts:   map[string]int{},
+		perImage:   map[string]int{},
+		Now:        time.Now,
+		SlowDelay:  30 * time.Second,
+		adminToken: newAdminToken(),
 	}
 	s.srv = httptest.NewUnstartedServer(s.routes())
 	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {

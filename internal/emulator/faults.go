@@ -126,11 +126,19 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, re
 			kind, ok = seq[n], true
 		}
 	}
-	delay := s.SlowDelay
 	s.mu.Unlock()
 	if !ok {
 		return false
 	}
+	s.writeFault(w, r, kind, reqID)
+	return true
+}
+
+// writeFault answers a request with a fault.
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, kind FaultKind, reqID string) {
+	s.mu.Lock()
+	delay := s.SlowDelay
+	s.mu.Unlock()
 	drain(r)
 	switch kind {
 	case FaultIMS500:
@@ -145,7 +153,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, re
 	case FaultSlow:
 		select {
 		case <-r.Context().Done():
-			return true
+			return
 		case <-time.After(delay):
 		}
 		writeGatewayError(w, http.StatusGatewayTimeout, "APIGW.0202", "Backend timeout", reqID)
@@ -173,5 +181,4 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, imageID, re
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1> upstream sent nonsense</body></html>"))
 	}
-	return true
 }

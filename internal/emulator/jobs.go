@@ -19,8 +19,13 @@ func (s *Server) serveJob(w http.ResponseWriter, r request) {
 		return
 	}
 	s.mu.Lock()
-	j, ok := s.jobs[jobID]
+	live, ok := s.jobs[jobID]
 	p := s.projectByID(projectID)
+	// A copy: the admin API may end a manual job meanwhile.
+	var j job
+	if ok {
+		j = *live
+	}
 	applied := ok && j.applied
 	s.mu.Unlock()
 	if p == nil || p.DomainID != who.domainID {
@@ -54,6 +59,8 @@ func (s *Server) serveJob(w http.ResponseWriter, r request) {
 		return out
 	}
 	switch {
+	case j.manual:
+		out["status"] = "RUNNING"
 	case elapsed < j.delay/3:
 		out["status"] = "INIT"
 	case elapsed < j.delay || (j.failure == nil && !applied):

@@ -3,6 +3,7 @@ package emulator
 import (
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -58,11 +59,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeGatewayError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", w.Header().Get("X-Request-Id"))
 	})
+	logged := s.logged(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+			s.serveAdmin(w, r)
+			return
+		}
 		s.requests.Add(1)
 		w.Header().Set("X-Request-Id", s.newRequestID())
 		w.Header().Set("Content-Type", "application/json")
-		mux.ServeHTTP(w, r)
+		logged.ServeHTTP(w, r)
 	})
 }
 
@@ -101,6 +107,10 @@ func (s *Server) middleware(rt route) http.HandlerFunc {
 			s.mu.Lock()
 			s.perImage[target]++
 			s.mu.Unlock()
+		}
+		if kind, ok := s.adminFaultDue(req); ok {
+			s.writeFault(w, r, kind, req.reqID)
+			return
 		}
 		if target != "" && s.injectFault(w, r, target, req.reqID) {
 			return

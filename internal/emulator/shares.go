@@ -138,6 +138,10 @@ type job struct {
 	applied bool
 	// partial marks a job that skipped a member (SkipInJobs).
 	partial bool
+	// manual jobs run until EndJob ends them, which calls apply on
+	// success.
+	manual bool
+	apply  func()
 }
 
 // Job types as IMS names them (ShowJob's job_type).
@@ -212,7 +216,9 @@ func (s *Server) serveWrite(w http.ResponseWriter, r request) {
 	}
 	s.jobs[j.id] = j
 	if j.failure == nil {
-		if j.delay <= 0 {
+		if s.manualJobs {
+			j.manual, j.apply = true, apply
+		} else if j.delay <= 0 {
 			apply()
 			j.applied = true
 		} else {
