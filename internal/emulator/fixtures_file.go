@@ -62,6 +62,23 @@ type FixtureImage struct {
 	FullECS      bool            `json:"full_ecs,omitempty"`
 	FromCBR      bool            `json:"from_cbr,omitempty"`
 	Members      []FixtureMember `json:"members,omitempty"`
+
+	// The image list's attributes, named as ListImages names them; each
+	// has a default (see ImageOptions). full_ecs is __whole_image.
+	Status              string `json:"status,omitempty"`
+	Platform            string `json:"__platform,omitempty"`
+	OSVersion           string `json:"__os_version,omitempty"`
+	OSType              string `json:"__os_type,omitempty"`
+	OSBit               string `json:"__os_bit,omitempty"`
+	MinDisk             int    `json:"min_disk,omitempty"`
+	MinRAM              int    `json:"min_ram,omitempty"`
+	DiskFormat          string `json:"disk_format,omitempty"`
+	VirtualEnvType      string `json:"virtual_env_type,omitempty"`
+	Protected           bool   `json:"protected,omitempty"`
+	EnterpriseProjectID string `json:"enterprise_project_id,omitempty"`
+	Architecture        string `json:"architecture,omitempty"`
+	Description         string `json:"__description,omitempty"`
+	ImageSize           int64  `json:"__image_size,omitempty"`
 }
 
 // FixtureMember is one member of an image.
@@ -77,12 +94,18 @@ type FixtureMember struct {
 
 // options are the image's ImageOptions.
 func (img FixtureImage) options() ImageOptions {
-	return ImageOptions{Name: img.Name, CreatedAt: img.CreatedAt, Public: img.Public, Encrypted: img.Encrypted, FullECS: img.FullECS, FromCBR: img.FromCBR}
+	return ImageOptions{Name: img.Name, CreatedAt: img.CreatedAt, Public: img.Public, Encrypted: img.Encrypted, FullECS: img.FullECS, FromCBR: img.FromCBR,
+		Status: img.Status, Platform: img.Platform, OSVersion: img.OSVersion, OSType: img.OSType, OSBit: img.OSBit, MinDisk: img.MinDisk,
+		MinRAM: img.MinRAM, DiskFormat: img.DiskFormat, VirtualEnvType: img.VirtualEnvType, Protected: img.Protected,
+		EnterpriseProjectID: img.EnterpriseProjectID, Architecture: img.Architecture, Description: img.Description, ImageSize: img.ImageSize}
 }
 
 // fixtureImage is an image in the fixtures format, without its members.
 func fixtureImage(id, owner string, o ImageOptions) FixtureImage {
-	return FixtureImage{ID: id, OwnerProject: owner, Name: o.Name, CreatedAt: o.CreatedAt, Public: o.Public, Encrypted: o.Encrypted, FullECS: o.FullECS, FromCBR: o.FromCBR}
+	return FixtureImage{ID: id, OwnerProject: owner, Name: o.Name, CreatedAt: o.CreatedAt, Public: o.Public, Encrypted: o.Encrypted, FullECS: o.FullECS, FromCBR: o.FromCBR,
+		Status: o.Status, Platform: o.Platform, OSVersion: o.OSVersion, OSType: o.OSType, OSBit: o.OSBit, MinDisk: o.MinDisk,
+		MinRAM: o.MinRAM, DiskFormat: o.DiskFormat, VirtualEnvType: o.VirtualEnvType, Protected: o.Protected,
+		EnterpriseProjectID: o.EnterpriseProjectID, Architecture: o.Architecture, Description: o.Description, ImageSize: o.ImageSize}
 }
 
 // regexpQuote quotes a member id for lineOf.

@@ -20,7 +20,34 @@ type Readings struct {
 	RecipientRead int
 	// OmitURN lists organization members without their urn.
 	OmitURN bool
+	// HidePendingShares leaves an image shared with the caller, and not
+	// yet accepted or rejected, out of its image list (__imagetype=shared
+	// and the rest), unless it asks for visibility=shared with
+	// member_status=pending. The reference does not say whether a
+	// pending share is listed; by default it is.
+	HidePendingShares bool
+	// RecipientMembers is what a recipient gets from the members list
+	// (GET /v1/{project_id}/cloudimages/{image_id}/members, with its own
+	// project) of an image shared with it; the reference documents the
+	// list for the owner only.
+	RecipientMembers RecipientMembersReading
 }
+
+// RecipientMembersReading is one reading of a recipient's members list.
+type RecipientMembersReading int
+
+// The readings of a recipient's members list.
+const (
+	// RecipientMembersNotFound answers as for an image that does not
+	// exist (in the NotFound style): the image is not the project's.
+	RecipientMembersNotFound RecipientMembersReading = iota
+	// RecipientMembersOwn lists the recipient's own membership only.
+	RecipientMembersOwn
+	// RecipientMembersAll lists every member, as the owner sees them.
+	RecipientMembersAll
+	// RecipientMembersForbidden answers 403 with IMG.0106.
+	RecipientMembersForbidden
+)
 
 // NotFoundStyle is one reading of IMS's answer for an image that does not
 // exist.

@@ -39,6 +39,57 @@ type ImageOptions struct {
 	// CreatedAt is the image's created_at in the image list; default
 	// 2024-01-01T00:00:00Z.
 	CreatedAt string
+
+	// The image list's attributes, each with its default: Status
+	// "active", Platform "Ubuntu", OSVersion "Ubuntu 22.04 server 64bit",
+	// OSType "Linux" ("Windows" for the Windows platform), OSBit "64",
+	// MinDisk 40, MinRAM 0, DiskFormat "zvhd2", VirtualEnvType
+	// "FusionCompute", EnterpriseProjectID "0", Architecture "x86",
+	// ImageSize 2 GiB. FullECS is the list's __whole_image.
+	Status              string
+	Platform            string
+	OSVersion           string
+	OSType              string
+	OSBit               string
+	MinDisk             int
+	MinRAM              int
+	DiskFormat          string
+	VirtualEnvType      string
+	Protected           bool
+	EnterpriseProjectID string
+	Architecture        string
+	Description         string
+	ImageSize           int64
+}
+
+// withDefaults fills in the defaults of the image list's attributes.
+func (o ImageOptions) withDefaults(id string) ImageOptions {
+	def := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	def(&o.Name, "image-"+id[:min(8, len(id))])
+	def(&o.CreatedAt, imageCreated)
+	def(&o.Status, "active")
+	def(&o.Platform, "Ubuntu")
+	def(&o.OSVersion, "Ubuntu 22.04 server 64bit")
+	if o.Platform == "Windows" {
+		def(&o.OSType, "Windows")
+	}
+	def(&o.OSType, "Linux")
+	def(&o.OSBit, "64")
+	def(&o.DiskFormat, "zvhd2")
+	def(&o.VirtualEnvType, "FusionCompute")
+	def(&o.EnterpriseProjectID, "0")
+	def(&o.Architecture, "x86")
+	if o.MinDisk == 0 {
+		o.MinDisk = 40
+	}
+	if o.ImageSize == 0 {
+		o.ImageSize = 2 << 30
+	}
+	return o
 }
 
 // SetImage stores an image of projectID with no members and its options;
