@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/base64"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -36,6 +37,16 @@ func (s *Server) serveMembers(w http.ResponseWriter, r request) {
 			return
 		}
 		limit = n
+	}
+	if !found {
+		s.mu.Lock()
+		members, found = s.recipientMembers(projectID, who.domainID, imageID)
+		reading := s.readings.RecipientMembers
+		s.mu.Unlock()
+		if found && reading == RecipientMembersForbidden {
+			writeIMSError(w, http.StatusForbidden, "IMG.0106", "Only the owner of image "+imageID+" may list its members")
+			return
+		}
 	}
 	if !found {
 		s.writeImageNotFound(w, "The image "+imageID+" does not exist or is not owned by project "+projectID)
@@ -104,4 +115,28 @@ func (s *Server) serveMember(w http.ResponseWriter, r request) {
 		}
 	}
 	s.writeImageNotFound(w, "The image "+imageID+" is not shared with "+memberID)
+}
+
+// recipientMembers is what a recipient's members list of an image shared
+// with it holds, by the readings: nothing (not found), its own membership,
+// or every member. found is false when the image is not shared with the
+// project (or its account), or the reading is "not found". s.mu is held.
+func (s *Server) recipientMembers(projectID, domainID, imageID string) ([]Member, bool) {
+	owner, ms := s.owner(imageID)
+	if owner == nil {
+		return nil, false
+	}
+	i := slices.IndexFunc(ms, func(m Member) bool { return m.MemberID == projectID || m.MemberID == domainID })
+	if i < 0 {
+		return nil, false
+	}
+	switch s.readings.RecipientMembers {
+	case RecipientMembersOwn:
+		return []Member{ms[i]}, true
+	case RecipientMembersAll:
+		return slices.Clone(ms), true
+	case RecipientMembersForbidden:
+		return nil, true
+	}
+	return nil, false
 }
