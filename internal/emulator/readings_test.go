@@ -20,7 +20,9 @@ func asRecipient(t *testing.T, emu *Server, path string) (int, []byte) {
 // list of images shared with it, under each reading.
 func TestReadingRecipientMembers(t *testing.T) {
 	emu := startDemo(t)
-	path := func(image string) string { return "/v1/" + DemoAllowedProjects[0] + "/cloudimages/" + image + "/members" }
+	path := func(image string) string {
+		return "/v1/" + DemoAllowedProjects[0] + "/cloudimages/" + image + "/members"
+	}
 	count := func(b []byte) []string {
 		var out struct {
 			Members []Member `json:"members"`
