@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*imageShareAccepterResource)(nil)
 	_ resource.ResourceWithImportState = (*imageShareAccepterResource)(nil)
 	_ resource.ResourceWithIdentity    = (*imageShareAccepterResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*imageShareAccepterResource)(nil)
 )
 
 func newImageShareAccepterResource() resource.Resource {
@@ -147,6 +148,17 @@ func (m imageShareAccepterModel) imageAndRegion() (string, types.String) {
 	return m.ImageID.ValueString(), m.Region
 }
 func (m imageShareAccepterModel) writeTimeouts() timeouts.Value { return m.Timeouts }
+
+// holding is the recipient's status (see composition.go).
+func (m imageShareAccepterModel) holding(context.Context) (holding, diag.Diagnostics) {
+	return holding{kind: holdStatus, typeName: "ims_image_share_accepter"}, nil
+}
+
+// ModifyPlan refuses a plan that Terraform cannot apply without losing the
+// recipient's acceptance (see composition.go).
+func (r *imageShareAccepterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	guardPlan[imageShareAccepterModel](ctx, r.data, req, resp)
+}
 
 // ownerProject is null: the accepter's member_id plays that part.
 func (m imageShareAccepterModel) ownerProject() types.String { return types.StringNull() }
@@ -277,6 +289,7 @@ func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.Cr
 		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	default:
 		resp.Diagnostics.Append(op.state(plan, status).save(ctx, &resp.State, resp.Identity)...)
+		r.data.guard.claim(op.key(), holding{kind: holdStatus, typeName: "ims_image_share_accepter"})
 	}
 }
 
@@ -335,6 +348,8 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 		resp.Diagnostics.Append(op.notShared(nil))
 	case op.statusNotSet(want, status) != nil:
 		resp.Diagnostics.Append(op.statusNotSet(want, status))
+	default:
+		r.data.guard.claim(op.key(), holding{kind: holdStatus, typeName: "ims_image_share_accepter"})
 	}
 }
 
@@ -344,6 +359,15 @@ func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.De
 	ctx, _, op, done, ok := r.open(ctx, "delete", req.State, &resp.Diagnostics)
 	defer done()
 	if !ok {
+		return
+	}
+	if _, claimed := r.data.guard.kept(op.key(), holding{kind: holdStatus}); claimed {
+		// The successor of a create_before_destroy replacement set the
+		// status in this apply: rejecting now would undo it.
+		resp.Diagnostics.AddWarning("Image left as its successor set it",
+			fmt.Sprintf("The ims_image_share_accepter on image %s that this apply destroys was replaced by one created in the same "+
+				"apply (create_before_destroy), which set the project's status; the destroy leaves that status as it is instead of "+
+				"rejecting the image.", op.imageID))
 		return
 	}
 	writeErr := op.setStatus(ctx, "rejected", "")

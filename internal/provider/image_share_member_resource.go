@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState      = (*imageShareMemberResource)(nil)
 	_ resource.ResourceWithIdentity         = (*imageShareMemberResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*imageShareMemberResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*imageShareMemberResource)(nil)
 )
 
 func newImageShareMemberResource() resource.Resource {
@@ -66,6 +67,24 @@ func (m imageShareMemberModel) imageAndRegion() (string, types.String) {
 }
 func (m imageShareMemberModel) writeTimeouts() timeouts.Value { return m.Timeouts }
 func (m imageShareMemberModel) ownerProject() types.String    { return m.OwnerProjectID }
+
+// holding is the one member (see composition.go).
+func (m imageShareMemberModel) holding(context.Context) (holding, diag.Diagnostics) {
+	known := !m.ProjectID.IsUnknown() && !m.DomainID.IsUnknown() && !m.OrganizationURN.IsUnknown()
+	w := m.member()
+	if w.empty() && !m.MemberID.IsNull() && !m.MemberID.IsUnknown() {
+		// Imported: the member as IMS lists it.
+		w = members{kindProject: {m.MemberID.ValueString()}, kindDomain: {m.MemberID.ValueString()},
+			kindOrganization: {m.MemberID.ValueString()}}
+	}
+	return holding{kind: holdMember, typeName: "ims_image_share_member", members: w, unknown: !known}, nil
+}
+
+// ModifyPlan refuses a plan that Terraform cannot apply without losing a
+// member (see composition.go).
+func (r *imageShareMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	guardPlan[imageShareMemberModel](ctx, r.data, req, resp)
+}
 
 // member is the one member the model names, as a membership.
 func (m imageShareMemberModel) member() members {
@@ -273,10 +292,14 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 	}
 	if m := find(before, want); m != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("image_id"), "Image already shared with this member",
-			fmt.Sprintf("Image %s is already shared with %s %s (status %s), so nothing was changed: another configuration, a resource "+
-				"or the console may manage it. To manage it here, import it:\n\n  terraform import <address> %s/%s\n\nor an import "+
-				"block with id = %q.", op.imageID, m.MemberType, displayText(m.MemberID, nil), displayText(m.Status, nil), op.imageID,
-				displayText(m.MemberID, nil), op.imageID+"/"+displayText(m.MemberID, nil)))
+			fmt.Sprintf("Image %s is already shared with %s %s (status %s), so nothing was changed. Either another configuration, "+
+				"a resource or the console manages it: to manage it here instead, import it with an import block with id = %q, "+
+				"or terraform import <address> %s. Or this is the new object of a replacement with create_before_destroy (set "+
+				"on this resource or imposed by a dependent) and the object it replaces holds the member: ims_image_share_member "+
+				"cannot replace a member without removing it and adding it back pending. Apply without the replacement (leave "+
+				"create_before_destroy and replace_triggered_by off this resource), or, to change only its address, use a moved "+
+				"block.", op.imageID, m.MemberType, displayText(m.MemberID, nil), displayText(m.Status, nil),
+				op.imageID+"/"+displayText(m.MemberID, nil), op.imageID+"/"+displayText(m.MemberID, nil)))
 		return
 	}
 	writeErr := op.write(ctx, r.data.client.AddImageMembers, want)
@@ -293,6 +316,7 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 		// not taint the resource and replace it (which would remove the
 		// member and send it back to pending).
 		resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
+		r.data.guard.claim(op.key(), holding{kind: holdMember, typeName: "ims_image_share_member", members: want})
 		if writeErr != nil {
 			d := op.failure(writeErr)
 			resp.Diagnostics.AddWarning(d.Summary(), d.Detail()+"\n\nIMS holds the member nonetheless (read back after the failure), so it is recorded in state.")
@@ -372,6 +396,11 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 	// Remove the member by the spelling IMS lists (its URN where state has
 	// one): an imported member has only its member_id.
 	target := prior.member()
+	if kept, _ := r.data.guard.kept(op.key(), holding{kind: holdMember, members: target}); !kept.empty() {
+		// The successor of a create_before_destroy replacement holds it.
+		resp.Diagnostics.Append(keptByAnother(op, kept))
+		return
+	}
 	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, target)
 	list, readErr := op.listMembers(ctx)
 	if readErr != nil {

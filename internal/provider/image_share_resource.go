@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithImportState      = (*imageShareResource)(nil)
 	_ resource.ResourceWithIdentity         = (*imageShareResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*imageShareResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*imageShareResource)(nil)
 )
 
 func newImageShareResource() resource.Resource {
@@ -64,6 +65,19 @@ func (m imageShareModel) imageAndRegion() (string, types.String) {
 }
 func (m imageShareModel) writeTimeouts() timeouts.Value { return m.Timeouts }
 func (m imageShareModel) ownerProject() types.String    { return m.OwnerProjectID }
+
+// holding is every member of the image (see composition.go).
+func (m imageShareModel) holding(ctx context.Context) (holding, diag.Diagnostics) {
+	w, diags := m.wanted(ctx)
+	known := !m.Projects.IsUnknown() && !m.Domains.IsUnknown() && !m.Organizations.IsUnknown()
+	return holding{kind: holdAll, typeName: "ims_image_share", members: w, unknown: !known}, diags
+}
+
+// ModifyPlan refuses a plan that Terraform cannot apply without losing a
+// member (see composition.go).
+func (r *imageShareResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	guardPlan[imageShareModel](ctx, r.data, req, resp)
+}
 
 // imageShareIdentity mirrors the identity schema.
 type imageShareIdentity struct {
@@ -261,6 +275,7 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(op.disagrees(want, state.held))
 	default:
 		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+		r.data.guard.claim(op.key(), holding{kind: holdAll, typeName: "ims_image_share", members: want})
 	}
 }
 
@@ -333,6 +348,8 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 		resp.Diagnostics.Append(op.notApplied(added, removed, state.held))
 	case op.disagrees(want, state.held) != nil:
 		resp.Diagnostics.Append(op.disagrees(want, state.held))
+	default:
+		r.data.guard.claim(op.key(), holding{kind: holdAll, typeName: "ims_image_share", members: want})
 	}
 }
 
@@ -345,6 +362,13 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 	defer done()
 	if !ok {
 		return
+	}
+	// A resource created in this apply that holds some of the members
+	// (the successor of a create_before_destroy replacement) keeps them.
+	kept, _ := r.data.guard.kept(op.key(), holding{kind: holdAll, members: have})
+	if !kept.empty() {
+		resp.Diagnostics.Append(keptByAnother(op, kept))
+		have = have.minus(kept)
 	}
 	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, have)
 	state, readErr := op.readShare(ctx, prior, have)

@@ -224,13 +224,11 @@ func TestAccImageShareResource_jobNotFoundIsAnError(t *testing.T) {
 }
 
 // TestAccImageShareResource_twoOnOneImage: two ims_image_share on one
-// image in one apply: the provider serializes them, so the second is
-// refused with its own clear error (not Terraform's "inconsistent result"),
-// writes nothing, and the destroy removes only the first one's members.
+// image are refused at plan time, before any write, with the provider's
+// own error: each would remove the other's members on every apply.
 func TestAccImageShareResource_twoOnOneImage(t *testing.T) {
 	a := newTestAccount(t)
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
-	a.emu.SetJobDelay(time.Second)
 	p0, p1 := testRecipientProject(0), testRecipientProject(1)
 	two := fmt.Sprintf(`resource "ims_image_share" "a" {
   image_id = %[1]q
@@ -243,27 +241,15 @@ resource "ims_image_share" "b" {
 `, testImage, p0, p1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
-		CheckDestroy: func(*terraform.State) error {
-			if ids := memberIDsOf(a, testImage); len(ids) != 0 {
-				return fmt.Errorf("after destroy the image is still shared with %v", ids)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{
-			{
-				Config:      a.providerConfig() + two,
-				ExpectError: errRe("Image already shared with members the configuration does not name", "nothing was changed"),
-			},
-			{
-				PreConfig: func() {
-					if ids := memberIDsOf(a, testImage); !slices.Equal(ids, []string{p0}) && !slices.Equal(ids, []string{p1}) {
-						t.Errorf("IMS holds %v, want the members of exactly one of the two resources", ids)
-					}
-				},
-				Config: a.providerConfig(),
-			},
-		},
+		Steps: []resource.TestStep{{
+			Config:      a.providerConfig() + two,
+			ExpectError: errRe("Two resources manage the sharing of one image", "two ims_image_share on image "+testImage, "Merge them"),
+		}},
 	})
+	if n := a.emu.Writes(); n != 0 {
+		t.Errorf("%d writes, want none", n)
+	}
+	expectMembers(t, a, testImage)
 }
 
 // TestAccImageShareResource_membersByIdentity: an organization that IMS

@@ -81,6 +81,20 @@ func (a members) minus(b members) members {
 	return out
 }
 
+// union is what a or b has, each member once, spelled as a spells it.
+func (a members) union(b members) members {
+	out := a
+	for k := range b {
+		out[k] = slices.Clone(out[k])
+		for _, v := range b[k] {
+			if !out.has(k, v) {
+				out[k] = append(out[k], v)
+			}
+		}
+	}
+	return out
+}
+
 // empty reports a membership with no member.
 func (m members) empty() bool { return len(m[0])+len(m[1])+len(m[2]) == 0 }
 

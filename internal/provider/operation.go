@@ -227,6 +227,17 @@ func (o *imageOp) gone(ctx context.Context, err error) (bool, error) {
 	return false, err
 }
 
+// key names the operation's image for the composition guard.
+func (o *imageOp) key() string { return imageKey(o.target.region, o.imageID) }
+
+// keptByAnother is the warning of a Delete that leaves members which a
+// resource created or updated in the same apply holds.
+func keptByAnother(o *imageOp, kept members) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Members left to the resource that replaced this one",
+		fmt.Sprintf("The %s of %s on image %s leaves %s: a resource created or updated in this apply holds them (the new object "+
+			"of a create_before_destroy replacement), so removing them would take them from it.", o.op.name, o.op.subject, o.imageID, kept))
+}
+
 // jobList names the operation's jobs for a message.
 func (o *imageOp) jobList() string {
 	switch len(o.jobs) {

@@ -35,6 +35,9 @@ type providerData struct {
 	// images serializes this provider's writes on one image (see
 	// lockImage); users records which resource types wrote to it.
 	images map[string]*imageLock
+	// guard sees what Terraform composes from several objects' calls
+	// (composition.go).
+	guard compositionGuard
 }
 
 // imageLock is one image's lock and the types that took it.

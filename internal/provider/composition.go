@@ -1,0 +1,314 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// This file guards what Terraform composes from the calls of several
+// objects, which no single call can see: a for_each key renamed without a
+// moved block (a create and a destroy on one image, in either order), a
+// replacement with create_before_destroy (the new object's Create, then the
+// deposed object's Delete), and two resources that manage one image's
+// sharing. Terraform starts one provider process for each provider
+// configuration and walk, and every plan of the walk reaches it, so the
+// process sees every object of its configuration that touches an image.
+//
+// In the plan walk, each resource's ModifyPlan records what it will hold;
+// the second of two objects that cannot safely be applied together refuses
+// the plan, before anything is written. In the apply walk, a successful
+// Create or Update claims what it holds; a Delete (the deposed object of a
+// create_before_destroy replacement runs after its successor) leaves what
+// a claim holds.
+
+// holdingKind is what an object holds on an image.
+type holdingKind int
+
+const (
+	// holdAll: ims_image_share, every member of the image.
+	holdAll holdingKind = iota
+	// holdMember: ims_image_share_member, one member.
+	holdMember
+	// holdStatus: ims_image_share_accepter, the recipient's status.
+	holdStatus
+)
+
+// holding is what one object holds on one image.
+type holding struct {
+	kind     holdingKind
+	typeName string
+	members  members
+	// unknown is set when the members are not known at plan time: the
+	// object is then taken to hold any member.
+	unknown bool
+}
+
+// String describes the holding for a message: "ims_image_share (project X)".
+func (h holding) String() string {
+	switch {
+	case h.unknown:
+		return h.typeName + " (members known only after apply)"
+	case h.kind == holdStatus:
+		return h.typeName
+	case h.members.empty():
+		return h.typeName + " (no member)"
+	}
+	return h.typeName + " (" + h.members.String() + ")"
+}
+
+// overlaps reports whether a and b hold something in common on one image.
+func (a holding) overlaps(b holding) bool {
+	if (a.kind == holdStatus) != (b.kind == holdStatus) {
+		return false // The owner's side and the recipient's.
+	}
+	if a.kind == holdStatus || a.kind == holdAll && b.kind == holdAll || a.unknown || b.unknown {
+		return true
+	}
+	return !a.members.minus(a.members.minus(b.members)).empty()
+}
+
+// planAction is what a plan does to an object.
+type planAction int
+
+const (
+	planKeep planAction = iota // no change, or an update in place
+	planCreate
+	planDestroy
+)
+
+// plannedObject is one object in one plan walk.
+type plannedObject struct {
+	token  string
+	action planAction
+	held   holding
+}
+
+// compositionGuard is what one provider process records of the objects
+// of its configuration, per image (see the comment at the top).
+type compositionGuard struct {
+	mu      sync.Mutex
+	planned map[string][]*plannedObject
+	claims  map[string][]holding
+}
+
+// imageKey names an image for the guard: one provider configuration
+// reaches one endpoint and project per region.
+func imageKey(region, imageID string) string {
+	return region + "/" + strings.ToLower(imageID)
+}
+
+// planTokenKey is the private-state key under which an object's plan
+// token passes from the first plan of a replacement to the second (the
+// CLI hands the first plan's private data to the second, which plans the
+// new object).
+const planTokenKey = "plan_object"
+
+// plan records an object's plan and returns the refusal of a plan that
+// cannot be applied safely with one recorded before, or nil.
+func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) diag.Diagnostic {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.planned == nil {
+		g.planned = map[string][]*plannedObject{}
+	}
+	list := g.planned[key]
+	for i, o := range list {
+		if obj.token != "" && o.token == obj.token {
+			// The second plan of a replacement: the same object.
+			list[i] = obj
+			return nil
+		}
+	}
+	g.planned[key] = append(list, obj)
+	for _, o := range list {
+		if d := g.conflict(key, o, obj, imageID); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// conflict is the refusal of objects a and b on one image, or nil.
+func (g *compositionGuard) conflict(key string, a, b *plannedObject, imageID string) diag.Diagnostic {
+	switch {
+	case a.action == planDestroy && b.action == planDestroy:
+		return nil
+	case a.action == planDestroy || b.action == planDestroy:
+		gone, made := a, b
+		if b.action == planDestroy {
+			gone, made = b, a
+		}
+		if made.action != planCreate || !gone.held.overlaps(made.held) || g.claimedLocked(key, gone.held) {
+			// A deposed object's destroy, planned after its successor's
+			// create was applied, leaves what that holds: see Delete.
+			return nil
+		}
+		return movedWithoutMovedBlock(gone.held, made.held, imageID)
+	}
+	return twoOnOneImage(a.held, b.held, imageID)
+}
+
+// movedWithoutMovedBlock is the refusal of a plan that destroys one object
+// and creates another holding the same on one image.
+func movedWithoutMovedBlock(gone, made holding, imageID string) diag.Diagnostic {
+	effect := "if the destroy runs first, it removes the members and the create adds them back pending, each recipient's " +
+		"acceptance lost; if it runs second, it removes what the new resource holds while state says it is shared"
+	if gone.kind == holdStatus {
+		effect = "the destroy rejects the image and the create accepts it, in whichever order they run, so the status can end " +
+			"rejected while state says accepted"
+	}
+	return diag.NewErrorDiagnostic("Sharing would move between two resources in one apply",
+		fmt.Sprintf("This plan destroys %s on image %s and creates %s on the same image. Terraform runs the two independently: %s. "+
+			"Nothing was changed. This happens when a for_each key or a resource is renamed, or a member moves between "+
+			"ims_image_share and ims_image_share_member. Tell Terraform that it is the same sharing, with a moved block:\n\n"+
+			"  moved {\n    from = <old address>\n    to   = <new address>\n  }\n\n"+
+			"(ims_image_share with one member and ims_image_share_member move into each other too), or hand it over without a "+
+			"write: a removed block with lifecycle { destroy = false } for the old address, and an import block for the new one.",
+			gone, imageID, made, effect))
+}
+
+// twoOnOneImage is the refusal of two objects that would both manage one
+// image's sharing, or nil when they can live side by side.
+func twoOnOneImage(a, b holding, imageID string) diag.Diagnostic {
+	const summary = "Two resources manage the sharing of one image"
+	const nothing = " Nothing was changed."
+	switch {
+	case a.kind == holdStatus && b.kind == holdStatus:
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("This configuration has two ims_image_share_accepter on image %s. "+
+			"Each sets the recipient's one status, so they undo each other and their writes race. Keep one."+nothing, imageID))
+	case a.kind == holdStatus || b.kind == holdStatus:
+		return nil
+	case a.kind == holdAll && b.kind == holdAll:
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("This configuration has two ims_image_share on image %s: %s and %s. "+
+			"Each is authoritative and removes the members the other names, so they undo each other on every apply and each "+
+			"recipient goes back to pending. Merge them into one ims_image_share."+nothing, imageID, a, b))
+	case a.kind == holdAll || b.kind == holdAll:
+		if b.kind == holdAll {
+			a, b = b, a
+		}
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("This configuration has %s and %s on image %s. ims_image_share "+
+			"removes every member it does not name, and ims_image_share_member adds its own back, so they undo each other on "+
+			"every apply and the recipient goes back to pending. Let one ims_image_share own the image's sharing (add the "+
+			"member to it), or use ims_image_share_member for every member: never both on one image."+nothing, a, b, imageID))
+	case a.overlaps(b):
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("This configuration has two ims_image_share_member for one member "+
+			"of image %s: %s. Destroying either removes the member for both. Keep one."+nothing, imageID, a.members))
+	}
+	return nil
+}
+
+// claim records that an object created or updated in this apply holds h.
+func (g *compositionGuard) claim(key string, h holding) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.claims == nil {
+		g.claims = map[string][]holding{}
+	}
+	g.claims[key] = append(g.claims[key], h)
+}
+
+// claimedLocked reports whether a claim on the image overlaps h.
+func (g *compositionGuard) claimedLocked(key string, h holding) bool {
+	for _, c := range g.claims[key] {
+		if c.overlaps(h) {
+			return true
+		}
+	}
+	return false
+}
+
+// kept is the part of h that claims of this apply hold, which a Delete
+// must leave: the members, or for the recipient's status whether it is
+// claimed.
+func (g *compositionGuard) kept(key string, h holding) (members, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out members
+	claimed := false
+	for _, c := range g.claims[key] {
+		if !c.overlaps(h) {
+			continue
+		}
+		claimed = true
+		out = out.union(h.members.minus(h.members.minus(c.members)))
+	}
+	return out, claimed
+}
+
+// heldModel is the model of a resource whose plans the guard records.
+type heldModel interface {
+	imageModel
+	holding(ctx context.Context) (holding, diag.Diagnostics)
+}
+
+// guardPlan records the plan of a resource on one image (see the comment
+// at the top) and refuses one that cannot be applied safely.
+func guardPlan[M heldModel](ctx context.Context, d *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if d == nil || len(d.unknown) > 0 {
+		return // The provider is not configured in this walk (validate).
+	}
+	obj := &plannedObject{action: planKeep}
+	src := req.Plan.Raw
+	switch {
+	case req.Plan.Raw.IsNull():
+		obj.action, src = planDestroy, req.State.Raw
+	case req.State.Raw.IsNull():
+		obj.action = planCreate
+	}
+	var m M
+	var diags diag.Diagnostics
+	if obj.action == planDestroy {
+		diags = req.State.Get(ctx, &m)
+	} else {
+		diags = req.Plan.Get(ctx, &m)
+	}
+	if diags.HasError() || !src.IsFullyKnown() && obj.action == planDestroy {
+		return
+	}
+	imageID, region := m.imageAndRegion()
+	if imageID == "" || region.IsUnknown() && obj.action != planCreate {
+		return // Unknown until apply: the apply-time locks and checks still hold.
+	}
+	held, diags := m.holding(ctx)
+	if diags.HasError() {
+		return
+	}
+	obj.held = held
+	if obj.action != planDestroy {
+		obj.token = planToken(ctx, req, resp)
+	}
+	if refusal := d.guard.plan(imageKey(d.regionOr(region), imageID), obj, imageID); refusal != nil {
+		resp.Diagnostics.Append(refusal)
+	}
+}
+
+// planToken is the object's token across the two plans of a replacement:
+// the one the first plan handed over in private data, else a new one,
+// handed on.
+func planToken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) string {
+	var token string
+	if req.State.Raw.IsNull() && req.Private != nil {
+		// Only the second plan of a replacement (no prior state, the
+		// first plan's private data) reuses a token.
+		if raw, _ := req.Private.GetKey(ctx, planTokenKey); len(raw) > 0 {
+			_ = json.Unmarshal(raw, &token)
+		}
+	}
+	if token == "" {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		token = hex.EncodeToString(b[:])
+	}
+	if raw, err := json.Marshal(token); err == nil && resp.Private != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, planTokenKey, raw)...)
+	}
+	return token
+}

@@ -1,0 +1,292 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
+)
+
+// TestCompositionGuard: the guard refuses, in whichever order the plans
+// reach it, what Terraform cannot apply without losing a member, and lets
+// a replacement's two plans and a create_before_destroy apply through.
+func TestCompositionGuard(t *testing.T) {
+	share := func(ids ...string) holding {
+		return holding{kind: holdAll, typeName: "ims_image_share", members: members{kindProject: ids}}
+	}
+	member := func(id string) holding {
+		return holding{kind: holdMember, typeName: "ims_image_share_member", members: members{kindProject: {id}}}
+	}
+	accepter := holding{kind: holdStatus, typeName: "ims_image_share_accepter"}
+	const p, q = "5a5a0000000000000000000000000000", "5a5a0000000000000000000000000001"
+	type step struct {
+		obj   plannedObject
+		claim bool // an apply of obj succeeded before the next plan
+	}
+	tests := []struct {
+		name  string
+		steps []step
+		want  string // a fragment of the refusal, "" for none
+	}{
+		{"share renamed", []step{{obj: plannedObject{action: planDestroy, held: share(p)}}, {obj: plannedObject{token: "n", action: planCreate, held: share(p)}}},
+			"Sharing would move"},
+		{"share moved to a member", []step{{obj: plannedObject{action: planDestroy, held: share(p, q)}}, {obj: plannedObject{token: "n", action: planCreate, held: member(q)}}},
+			"Sharing would move"},
+		{"member renamed", []step{{obj: plannedObject{action: planDestroy, held: member(p)}}, {obj: plannedObject{token: "n", action: planCreate, held: member(strings.ToUpper(p))}}},
+			"Sharing would move"},
+		{"accepter renamed", []step{{obj: plannedObject{action: planDestroy, held: accepter}}, {obj: plannedObject{token: "n", action: planCreate, held: accepter}}},
+			"rejects the image"},
+		{"member of another", []step{{obj: plannedObject{action: planDestroy, held: member(p)}}, {obj: plannedObject{token: "n", action: planCreate, held: member(q)}}}, ""},
+		{"unknown members", []step{{obj: plannedObject{action: planDestroy, held: member(p)}}, {obj: plannedObject{token: "n", action: planCreate, held: holding{kind: holdAll, typeName: "ims_image_share", unknown: true}}}},
+			"Sharing would move"},
+		{"replacement's two plans", []step{{obj: plannedObject{token: "r", action: planKeep, held: share(p)}}, {obj: plannedObject{token: "r", action: planCreate, held: share(p)}}}, ""},
+		{"create_before_destroy apply", []step{{obj: plannedObject{token: "n", action: planCreate, held: share(p)}, claim: true}, {obj: plannedObject{action: planDestroy, held: share(p)}}}, ""},
+		{"share and member", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", held: member(q)}}}, "never both on one image"},
+		{"two shares", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: share(q)}}}, "Merge them"},
+		{"two members of one", []step{{obj: plannedObject{token: "a", held: member(p)}}, {obj: plannedObject{token: "b", held: member(p)}}}, "Keep one"},
+		{"two accepters", []step{{obj: plannedObject{token: "a", held: accepter}}, {obj: plannedObject{token: "b", held: accepter}}}, "Keep one"},
+		{"two members", []step{{obj: plannedObject{token: "a", held: member(p)}}, {obj: plannedObject{token: "b", held: member(q)}}}, ""},
+		{"two destroys", []step{{obj: plannedObject{action: planDestroy, held: share(p)}}, {obj: plannedObject{action: planDestroy, held: member(p)}}}, ""},
+		{"owner and recipient", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", held: accepter}}}, ""},
+	}
+	for _, tt := range tests {
+		for _, reversed := range []bool{false, true} {
+			steps := tt.steps
+			if reversed {
+				if tt.steps[0].claim {
+					continue // An apply comes after its own plan.
+				}
+				steps = []step{tt.steps[1], tt.steps[0]}
+			}
+			var g compositionGuard
+			var got string
+			for _, s := range steps {
+				obj := s.obj
+				if d := g.plan("r/img", &obj, "img"); d != nil {
+					got = d.Summary() + ": " + d.Detail()
+				}
+				if s.claim {
+					g.claim("r/img", obj.held)
+				}
+			}
+			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("%s (reversed %v): got %q, want a refusal with %q", tt.name, reversed, got, tt.want)
+			}
+		}
+	}
+}
+
+// TestCompositionGuardKept: a Delete leaves exactly what a claim of the
+// same apply holds.
+func TestCompositionGuardKept(t *testing.T) {
+	const p, q = "5a5a0000000000000000000000000000", "5a5a0000000000000000000000000001"
+	var g compositionGuard
+	g.claim("r/img", holding{kind: holdAll, members: members{kindProject: {p}}})
+	kept, claimed := g.kept("r/img", holding{kind: holdAll, members: members{kindProject: {q, strings.ToUpper(p)}}})
+	if !claimed || kept.String() != "project "+strings.ToUpper(p) {
+		t.Errorf("kept %v (claimed %v), want project %s", kept, claimed, strings.ToUpper(p))
+	}
+	if kept, claimed := g.kept("r/other", holding{kind: holdAll, members: members{kindProject: {p}}}); claimed || !kept.empty() {
+		t.Errorf("another image: kept %v", kept)
+	}
+	if _, claimed := g.kept("r/img", holding{kind: holdStatus}); claimed {
+		t.Error("the owner's claim kept the recipient's status")
+	}
+}
+
+// compositionCase is one resource type in the composition tests: its
+// configuration under a for_each key (with the extra lifecycle lines),
+// how IMS is set up before, and the recipient's member to watch.
+type compositionCase struct {
+	name string
+	// config is the type's resource "s<name>" for testImage, with the
+	// lines of extra inside it.
+	config func(a *testAccount, key, extra string) string
+	addr   func(key string) string
+	// setUp shares or prepares testImage before the first step.
+	setUp func(a *testAccount)
+}
+
+func compositionCases() []compositionCase {
+	p0 := testRecipientProject(0)
+	// A resource renamed is, to the provider, what a for_each key
+	// renamed is: the destroy of one object and the create of another
+	// (terraform-plugin-testing cannot read string-keyed instances).
+	addr := func(typeName string) func(string) string {
+		return func(name string) string { return typeName + ".s" + name }
+	}
+	block := func(typeName, args string) func(a *testAccount, name, extra string) string {
+		return func(a *testAccount, name, extra string) string {
+			provider := a.providerConfig()
+			if typeName == "ims_image_share_accepter" {
+				provider = a.recipientProviderConfig()
+			}
+			return provider + fmt.Sprintf("resource %q \"s%s\" {\n  image_id = %q\n  %s\n%s}\n", typeName, name, testImage, args, extra)
+		}
+	}
+	owner := func(a *testAccount) { a.emu.SetImage(testProject, testImage, emulator.ImageOptions{}) }
+	return []compositionCase{
+		{name: "share", config: block("ims_image_share", fmt.Sprintf("projects = [%q]", p0)), addr: addr("ims_image_share"), setUp: owner},
+		{name: "member", config: block("ims_image_share_member", hclArg("project_id", p0)), addr: addr("ims_image_share_member"), setUp: owner},
+		{name: "accepter", config: block("ims_image_share_accepter", ""), addr: addr("ims_image_share_accepter"), setUp: shareWithRecipient},
+	}
+}
+
+// memberOf is what IMS holds for memberID on testImage, or the zero Member.
+func memberOf(a *testAccount, memberID string) emulator.Member {
+	for _, m := range a.emu.Members(testProject, testImage) {
+		if m.MemberID == memberID {
+			return m
+		}
+	}
+	return emulator.Member{}
+}
+
+// acceptP0 has the recipient accept testImage (as it would in the
+// console), and returns the member as IMS then holds it.
+func acceptP0(a *testAccount) emulator.Member {
+	a.emu.SetMemberStatus(testProject, testImage, testRecipientProject(0), "accepted")
+	return memberOf(a, testRecipientProject(0))
+}
+
+// expectUntouched fails unless IMS holds the member exactly as before:
+// accepted, and never removed and added again (a new created_at).
+func expectUntouched(t *testing.T, a *testAccount, before emulator.Member) {
+	t.Helper()
+	if now := memberOf(a, before.MemberID); now.Status != "accepted" || now.CreatedAt != before.CreatedAt {
+		t.Errorf("IMS holds %s with status %q created at %q, want it untouched: accepted, created at %q",
+			before.MemberID, now.Status, now.CreatedAt, before.CreatedAt)
+	}
+}
+
+// movedBlock is a moved block from one address to another.
+func movedBlock(from, to string) string {
+	return fmt.Sprintf("moved {\n  from = %s\n  to   = %s\n}\n", from, to)
+}
+
+// TestAccComposition_renamed: a resource (or a for_each key) renamed
+// without a moved block is refused at plan time, for each type, before any write (the
+// refusal comes from whichever of the create and the destroy is planned
+// second; TestCompositionGuard runs both orders); with the moved block,
+// the rename applies with no write and the recipient stays accepted.
+func TestAccComposition_renamed(t *testing.T) {
+	for _, c := range compositionCases() {
+		t.Run(c.name, func(t *testing.T) {
+			a := newTestAccount(t)
+			c.setUp(a)
+			var before emulator.Member
+			writes := 0
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{Config: c.config(a, "_old", "")},
+					{
+						PreConfig:   func() { before, writes = acceptP0(a), a.emu.Writes() },
+						Config:      c.config(a, "_new", ""),
+						ExpectError: errRe("Sharing would move between two resources in one apply", "Nothing was changed", "moved {"),
+					},
+					{
+						PreConfig: func() {
+							expectUntouched(t, a, before)
+							if n := a.emu.Writes(); n != writes {
+								t.Errorf("the refused plan sent %d writes", n-writes)
+							}
+						},
+						Config: c.config(a, "_new", "") + movedBlock(c.addr("_old"), c.addr("_new")),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(c.addr("_new"), plancheck.ResourceActionNoop),
+						}},
+						Check: func(*terraform.State) error {
+							expectUntouched(t, a, before)
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccComposition_createBeforeDestroy: a replacement with
+// create_before_destroy, set on the resource or imposed by a dependent
+// that has it, runs the new object's Create before the deposed object's
+// Delete: the share and the accepter keep the recipient's member and its
+// acceptance; the member resource refuses before any write, saying why.
+func TestAccComposition_createBeforeDestroy(t *testing.T) {
+	const onResource = "  lifecycle {\n    create_before_destroy = true\n    replace_triggered_by  = [terraform_data.rev]\n  }\n"
+	const imposed = "  lifecycle {\n    replace_triggered_by = [terraform_data.rev]\n  }\n"
+	for _, c := range compositionCases() {
+		for _, how := range []string{"on the resource", "imposed by a dependent"} {
+			t.Run(c.name+" "+how, func(t *testing.T) {
+				a := newTestAccount(t)
+				c.setUp(a)
+				config := func(rev string) string {
+					cfg := fmt.Sprintf("resource \"terraform_data\" \"rev\" {\n  input = %q\n}\n", rev)
+					if how == "on the resource" {
+						return cfg + c.config(a, "", onResource)
+					}
+					return cfg + c.config(a, "", imposed) + fmt.Sprintf("resource \"terraform_data\" \"dependent\" {\n  input = %s.id\n"+
+						"  lifecycle {\n    create_before_destroy = true\n  }\n}\n", c.addr(""))
+				}
+				var before emulator.Member
+				replaced := resource.TestStep{
+					PreConfig: func() { before = acceptP0(a) },
+					Config:    config("2"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(c.addr(""), plancheck.ResourceActionCreateBeforeDestroy),
+					}},
+					Check: func(*terraform.State) error {
+						expectUntouched(t, a, before)
+						return nil
+					},
+				}
+				if c.name == "member" {
+					replaced.ConfigPlanChecks = resource.ConfigPlanChecks{}
+					replaced.Check = nil
+					replaced.ExpectError = errRe("Image already shared with this member", "nothing was changed", "create_before_destroy")
+				}
+				resource.ParallelTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: testProviders,
+					Steps: []resource.TestStep{
+						{Config: config("1")},
+						replaced,
+						{
+							PreConfig: func() { expectUntouched(t, a, before) },
+							Config:    config("2"),
+							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectEmptyPlan(),
+							}},
+							SkipFunc: func() (bool, error) { return c.name == "member", nil },
+						},
+					},
+				})
+			})
+		}
+	}
+}
+
+// TestAccComposition_shareAndMemberOnOneImage: ims_image_share and
+// ims_image_share_member on one image are refused at plan time, naming
+// both, before any write.
+func TestAccComposition_shareAndMemberOnOneImage(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	p0, p1 := testRecipientProject(0), testRecipientProject(1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil) +
+				testAccImageShareMemberConfig("m", testImage, hclArg("project_id", p1)),
+			ExpectError: errRe("Two resources manage the sharing of one image", "ims_image_share (project "+p0+")",
+				"ims_image_share_member (project "+p1+")", "never both on one image"),
+		}},
+	})
+	if n := a.emu.Writes(); n != 0 {
+		t.Errorf("%d writes, want none", n)
+	}
+}
