@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/terraform-ims/terraform-provider-ims/internal/devcli"
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
 
@@ -289,4 +291,42 @@ func TestAccComposition_shareAndMemberOnOneImage(t *testing.T) {
 	if n := a.emu.Writes(); n != 0 {
 		t.Errorf("%d writes, want none", n)
 	}
+}
+
+// TestAccComposition_twoAliases: two provider aliases with the same
+// credentials are two plugin processes, which no lock inside a process
+// reaches: two ims_image_share_member for one member, one per alias,
+// apply as one add and one refusal (the file lock orders their checks),
+// and state holds exactly one, so the destroy removes the member once.
+// Through the real CLI: terraform-plugin-testing serves every alias from
+// one in-process server.
+func TestAccComposition_twoAliases(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	// Long enough that, unserialized, both Creates check before either
+	// job ends.
+	a.emu.SetJobDelay(2 * time.Second)
+	p0 := testRecipientProject(0)
+	w := newCLIWorkspace(t)
+	var config strings.Builder
+	fmt.Fprintf(&config, "terraform {\n  required_providers {\n    ims = { source = %q }\n  }\n}\n", devcli.Source)
+	for _, alias := range []string{"a", "b"} {
+		config.WriteString(a.providerConfig(hclArg("alias", alias)))
+		fmt.Fprintf(&config, "resource \"ims_image_share_member\" %[1]q {\n  provider   = ims.%[1]s\n  image_id   = %[2]q\n  project_id = %[3]q\n}\n",
+			alias, testImage, p0)
+	}
+	w.write("main.tf", []byte(config.String()))
+	out := w.runFailing("apply", "-auto-approve", "-input=false", "-no-color")
+	if !errRe("Image already shared with this member", "project "+p0).MatchString(out) {
+		t.Errorf("the apply did not fail with the refusal of the second member:\n%s", out)
+	}
+	expectMembers(t, a, testImage, p0)
+	if n := a.emu.Writes(); n != 1 {
+		t.Errorf("%d writes, want one add", n)
+	}
+	if list := strings.Fields(string(w.run("state", "list"))); len(list) != 1 {
+		t.Errorf("state holds %v, want one of the two", list)
+	}
+	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	expectMembers(t, a, testImage)
 }

@@ -296,6 +296,19 @@ func (w *cliWorkspace) run(args ...string) []byte {
 	return stdout.Bytes()
 }
 
+// runFailing runs the CLI in the workspace, expecting it to fail, and
+// returns its output (standard output, then error).
+func (w *cliWorkspace) runFailing(args ...string) string {
+	w.t.Helper()
+	cmd := exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		w.t.Fatalf("%s %v succeeded, want a failure:\n%s", filepath.Base(w.cli), args, out)
+	}
+	return string(out)
+}
+
 // applyWithCLI applies config and returns the outputs' values as JSON.
 func applyWithCLI(t *testing.T, config string) map[string]json.RawMessage {
 	t.Helper()

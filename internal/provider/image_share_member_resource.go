@@ -214,7 +214,7 @@ func (r *imageShareMemberResource) lockMember(ctx context.Context, op *imageOp, 
 			key += "/" + kindWords[k] + ":" + identity(k, v)
 		}
 	}
-	unlock, _, err := r.data.lockImage(ctx, op.target.region, key, "ims_image_share_member", true)
+	unlock, _, err := r.data.lockImage(ctx, op.target, key, m.String()+" of image "+op.imageID, "ims_image_share_member", true)
 	return unlock, err
 }
 

@@ -53,7 +53,7 @@ func (d *providerData) beginImageOp(ctx context.Context, typeName string, region
 	if diags.HasError() || !op.op.write {
 		return ctx, op, cancel, diags
 	}
-	unlock, others, err := d.lockImage(ctx, tgt.region, imageID, typeName, typeName == "ims_image_share")
+	unlock, others, err := d.lockImage(ctx, tgt, imageID, "image "+imageID, typeName, typeName == "ims_image_share")
 	if err != nil {
 		diags.Append(op.failure(err))
 		return ctx, op, cancel, diags

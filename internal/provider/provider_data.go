@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"golang.org/x/sync/semaphore"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
@@ -38,12 +36,6 @@ type providerData struct {
 	// guard sees what Terraform composes from several objects' calls
 	// (composition.go).
 	guard compositionGuard
-}
-
-// imageLock is one image's lock and the types that took it.
-type imageLock struct {
-	sem   *semaphore.Weighted
-	users map[string]bool
 }
 
 // resourceBase is what every resource and list resource embeds: its type
@@ -81,50 +73,6 @@ func (d *providerData) regionOr(v types.String) string {
 		return v.ValueString()
 	}
 	return d.settings.region
-}
-
-// lockWeight is an image lock's capacity: an exclusive holder takes all
-// of it, a shared holder one unit.
-const lockWeight = 1 << 16
-
-// lockImage serializes the writes of this provider process on one image
-// (their pre-check, writes and read-back), so that two resources on one
-// image in one apply cannot both pass their checks and then undo each
-// other. An authoritative write (ims_image_share) holds the image alone;
-// writes that touch only their own member (ims_image_share_member, the
-// accepter) share it with each other, so that many members of one image
-// are added in parallel. Waiting honours ctx. It returns the unlock and the
-// other resource types that wrote to the image in this run. A weighted
-// semaphore rather than a sync.RWMutex, because the wait must end with the
-// operation's context.
-func (d *providerData) lockImage(ctx context.Context, region, imageID, typeName string, exclusive bool) (func(), []string, error) {
-	key := region + "/" + imageID
-	d.mu.Lock()
-	if d.images == nil {
-		d.images = map[string]*imageLock{}
-	}
-	l, ok := d.images[key]
-	if !ok {
-		l = &imageLock{sem: semaphore.NewWeighted(lockWeight), users: map[string]bool{}}
-		d.images[key] = l
-	}
-	d.mu.Unlock()
-	weight := int64(1)
-	if exclusive {
-		weight = lockWeight
-	}
-	if err := l.sem.Acquire(ctx, weight); err != nil {
-		return nil, nil, fmt.Errorf("waiting for another operation of this provider on image %s: %w", imageID, err)
-	}
-	d.mu.Lock()
-	others := make([]string, 0, len(l.users))
-	for u := range l.users {
-		others = append(others, u)
-	}
-	l.users[typeName] = true
-	d.mu.Unlock()
-	sort.Strings(others)
-	return func() { l.sem.Release(weight) }, others, nil
 }
 
 // secretsOrNil is the configured secrets, also on a provider that was
