@@ -7,8 +7,12 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/devcli"
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
@@ -329,4 +333,72 @@ func TestAccComposition_twoAliases(t *testing.T) {
 	}
 	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
 	expectMembers(t, a, testImage)
+}
+
+// TestAccComposition_moveBetweenTypes: a moved block turns an
+// ims_image_share of one member into an ims_image_share_member and back,
+// with no write, the recipient staying accepted; a share of several
+// members refuses the move, naming the blocks that split it, and those
+// blocks (removed without destroy, then import) split it with no write.
+// Moves between types need Terraform >= 1.8; removed blocks >= 1.7.
+func TestAccComposition_moveBetweenTypes(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	p0, p1 := testRecipientProject(0), testRecipientProject(1)
+	share := func(ids ...string) string { return testAccImageShareConfig(testImage, ids, nil) }
+	member := func(name, id string) string { return testAccImageShareMemberConfig(name, testImage, hclArg("project_id", id)) }
+	var before emulator.Member
+	writes := 0
+	noWrite := func(*terraform.State) error {
+		expectUntouched(t, a, before)
+		if n := a.emu.Writes(); n != writes {
+			t.Errorf("the move sent %d writes", n-writes)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		Steps: []resource.TestStep{
+			{Config: a.providerConfig() + share(p0)},
+			{
+				PreConfig: func() { before, writes = acceptP0(a), a.emu.Writes() },
+				Config:    a.providerConfig() + member("m", p0) + movedBlock(shareAddr, memberAddr("m")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr("m"), plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr("m"), tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+				},
+				Check: noWrite,
+			},
+			{
+				Config: a.providerConfig() + share(p0) + movedBlock(memberAddr("m"), shareAddr),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(shareAddr, plancheck.ResourceActionNoop),
+				}},
+				Check: noWrite,
+			},
+			{
+				Config: a.providerConfig() + share(p0, p1),
+				Check:  func(*terraform.State) error { writes = a.emu.Writes(); return nil },
+			},
+			{
+				Config: a.providerConfig() + member("m", p0) + movedBlock(shareAddr, memberAddr("m")),
+				ExpectError: errRe("Cannot move a share of several members into one ims_image_share_member", "removed {",
+					fmt.Sprintf("id = %q", testImage+"/"+p1)),
+			},
+			{
+				Config: a.providerConfig() + member("m0", p0) + member("m1", p1) +
+					fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", shareAddr) +
+					fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", memberAddr("m0"), testImage+"/"+p0) +
+					fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", memberAddr("m1"), testImage+"/"+p1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr("m0"), tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					statecheck.ExpectKnownValue(memberAddr("m1"), tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				},
+				Check: noWrite,
+			},
+		},
+	})
 }
