@@ -205,16 +205,25 @@ type JobUnfinishedError struct {
 	JobID  string
 	Status string
 	Err    error
+	// LastPoll is the error of the last poll when polls were failing in a
+	// retryable way (throttled, unavailable, no connection) at the end.
+	LastPoll error
 }
 
 // Interrupted reports a wait that was cancelled rather than timed out.
 func (e *JobUnfinishedError) Interrupted() bool { return errors.Is(e.Err, context.Canceled) }
 
 func (e *JobUnfinishedError) Error() string {
+	var msg string
 	if e.Interrupted() {
-		return fmt.Sprintf("the wait for IMS job %s (still %s) was interrupted; IMS may still complete the job", e.JobID, e.Status)
+		msg = fmt.Sprintf("the wait for IMS job %s (last seen %s) was interrupted; IMS may still complete the job", e.JobID, e.Status)
+	} else {
+		msg = fmt.Sprintf("IMS job %s was last seen %s when the time limit ran out; it may still complete", e.JobID, e.Status)
 	}
-	return fmt.Sprintf("IMS job %s was still %s when the time limit ran out; it may still complete", e.JobID, e.Status)
+	if e.LastPoll != nil {
+		msg += "; the polls of the job were failing at the end, the last with: " + e.LastPoll.Error()
+	}
+	return msg
 }
 
 func (e *JobUnfinishedError) Unwrap() error { return e.Err }
@@ -259,16 +268,31 @@ func (e *JobReadError) NotFound() bool {
 	return errors.As(e.Err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }
 
+// retryablePoll reports a failed poll of a job worth polling again: the
+// answer was throttled (429) or a server error (5xx), or there was no
+// answer at all (after the request's own retries).
+func retryablePoll(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode == http.StatusTooManyRequests || apiErr.StatusCode >= 500
+	}
+	var reqErr *RequestError
+	return errors.As(err, &reqErr) && !reqErr.TLS()
+}
+
 // WaitJob polls a job until it ends, with a backoff from JobPollMin up to
 // JobPollMax (jittered), bounded by ctx. It returns the finished job, a
 // *JobError for FAIL, a *JobStatusError for a status it does not know, a
 // *JobUnfinishedError when ctx ends first (timed out or interrupted), or a
-// *JobReadError when the job cannot be read (each read is itself retried
-// as any GET is).
+// *JobReadError when the job cannot be read for a reason that polling
+// again would not change (each read is itself retried as any GET is; a
+// throttled, unavailable or unreachable job is polled again until ctx
+// ends).
 func (c *Client) WaitJob(ctx context.Context, in JobInput) (*Job, error) {
 	jobID := in.JobID
 	wait := JobPollMin
 	status := JobInit
+	var lastPoll error
 	for {
 		job, err := c.GetJob(ctx, in)
 		if job != nil && job.JobID == "" {
@@ -276,7 +300,11 @@ func (c *Client) WaitJob(ctx context.Context, in JobInput) (*Job, error) {
 		}
 		switch {
 		case err != nil && ctx.Err() != nil:
-			return nil, &JobUnfinishedError{JobID: jobID, Status: status, Err: ctx.Err()}
+			return nil, &JobUnfinishedError{JobID: jobID, Status: status, Err: ctx.Err(), LastPoll: lastPoll}
+		case err != nil && retryablePoll(err):
+			// Throttled, unavailable or unreachable: the job goes on in
+			// IMS, so poll again until the operation's deadline.
+			lastPoll = err
 		case err != nil:
 			return nil, &JobReadError{JobID: jobID, Err: err}
 		case job.Status == JobSuccess:
@@ -285,14 +313,15 @@ func (c *Client) WaitJob(ctx context.Context, in JobInput) (*Job, error) {
 			return job, &JobError{Job: job}
 		case job.Status != JobInit && job.Status != JobRunning:
 			return job, &JobStatusError{Job: job}
+		default:
+			status, lastPoll = job.Status, nil
 		}
-		status = job.Status
 		half := wait / 2
 		t := time.NewTimer(half + time.Duration(rand.Int64N(int64(half)+1))) //nolint:gosec // Jitter needs no cryptographic randomness.
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, &JobUnfinishedError{JobID: jobID, Status: status, Err: ctx.Err()}
+			return nil, &JobUnfinishedError{JobID: jobID, Status: status, Err: ctx.Err(), LastPoll: lastPoll}
 		case <-t.C:
 		}
 		wait = min(wait*2, JobPollMax)

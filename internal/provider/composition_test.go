@@ -346,7 +346,9 @@ func TestAccComposition_moveBetweenTypes(t *testing.T) {
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
 	p0, p1 := testRecipientProject(0), testRecipientProject(1)
 	share := func(ids ...string) string { return testAccImageShareConfig(testImage, ids, nil) }
-	member := func(name, id string) string { return testAccImageShareMemberConfig(name, testImage, hclArg("project_id", id)) }
+	member := func(name, id string) string {
+		return testAccImageShareMemberConfig(name, testImage, hclArg("project_id", id))
+	}
 	var before emulator.Member
 	writes := 0
 	noWrite := func(*terraform.State) error {

@@ -115,24 +115,22 @@ func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
 	switch {
 	case errors.As(err, &jobErr):
 		return diag.NewErrorDiagnostic("IMS sharing job failed",
-			fmt.Sprintf("The %s of %s on %s failed in IMS: %s.\n\n%sState holds what IMS holds after the failure (a failed create records nothing); fix the cause and apply again.",
+			fmt.Sprintf("The %s of %s on %s failed in IMS: %s.\n\n%sFix the cause and apply again.",
 				fc.op.name, fc.op.subject, where, jobErr.Error(), withBlank(shareCodeAdvice(jobErr.Job.ErrorCode))))
 	case errors.As(err, &unfinished) && unfinished.Interrupted():
 		return diag.NewErrorDiagnostic("Interrupted while waiting for an IMS sharing job",
 			fmt.Sprintf("The %s of %s on %s was interrupted: %s. IMS goes on with a job it has accepted, so the change may still "+
-				"happen; the next refresh (terraform plan) shows what IMS holds.", fc.op.name, fc.op.subject, where, unfinished.Error()))
+				"happen.", fc.op.name, fc.op.subject, where, unfinished.Error()))
 	case errors.As(err, &unfinished):
 		return diag.NewErrorDiagnostic("Timed out waiting for an IMS sharing job",
-			fmt.Sprintf("The %s of %s on %s: %s (%s). The change may still complete in IMS: the next refresh (terraform plan) shows "+
-				"what it did. Raise the timeout if IMS is slow.", fc.op.name, fc.op.subject, where, unfinished.Error(), fc.op.timeoutHint))
+			fmt.Sprintf("The %s of %s on %s: %s (%s). The change may still complete in IMS. Raise the timeout if IMS is slow.", fc.op.name, fc.op.subject, where, unfinished.Error(), fc.op.timeoutHint))
 	case errors.As(err, &statusErr):
 		return diag.NewErrorDiagnostic("IMS sharing job in an unknown state",
-			fmt.Sprintf("The %s of %s on %s stopped waiting: %s. The provider does not guess what such a job did: the next refresh "+
-				"(terraform plan) shows what IMS holds. Report the job id to Huawei Cloud support if it persists.", fc.op.name, fc.op.subject, where, statusErr.Error()))
+			fmt.Sprintf("The %s of %s on %s stopped waiting: %s. The provider does not guess what such a job did. Report the job id to Huawei Cloud support if it persists.", fc.op.name, fc.op.subject, where, statusErr.Error()))
 	case errors.As(err, &jobReadErr):
 		return diag.NewErrorDiagnostic("Could not read an IMS sharing job",
-			fmt.Sprintf("The %s of %s on %s could not follow its job: %s. What the job did is not known from it; state holds what "+
-				"IMS held when the image was read back (a failed create records nothing). Check endpoint %s, then apply again.", fc.op.name, fc.op.subject, where, jobReadErr.Error(), fc.endpoint))
+			fmt.Sprintf("The %s of %s on %s could not follow its job: %s. What the job did is not known from it. %s", fc.op.name, fc.op.subject, where,
+				jobReadErr.Error(), jobReadAdvice(jobReadErr, fc.endpoint)))
 	case errors.As(err, &apiErr):
 		return apiDiagnostic(apiErr, fc)
 	case errors.As(err, &decErr):
@@ -156,7 +154,7 @@ func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
 		default:
 			return diag.NewErrorDiagnostic("Could not reach IMS",
 				fmt.Sprintf("The %s of %s: %s.\n\nCheck that endpoint %s is right for region %s, that this machine can reach it, and HTTPS_PROXY/NO_PROXY. %s",
-					fc.op.name, fc.op.subject, reqErr.Error(), fc.endpoint, fc.region, fc.retries(reqErr.Attempts)))
+					fc.op.name, fc.op.subject, reqErr.Error(), fc.endpoint, fc.region, fc.retries(reqErr.Attempts, reqErr.Method)))
 		}
 	case errors.As(err, &pageErr):
 		return diag.NewErrorDiagnostic("IMS paging failed",
@@ -176,14 +174,26 @@ func (fc failedCall) where() string {
 	return fmt.Sprintf("image %s (project %s, region %s)", fc.imageID, fc.projectID, fc.region)
 }
 
-// retries says how often a request was sent and why not more.
-func (fc failedCall) retries(attempts int) string {
+// retries says how often a request was sent and why not more: a write
+// (POST, PUT, DELETE) and a read (the read-back after a write, too) are
+// retried differently.
+func (fc failedCall) retries(attempts int, method string) string {
 	attempts = max(attempts, 1)
-	if fc.op.write {
+	if method != "" && method != http.MethodGet {
 		return fmt.Sprintf("The write was sent %d time%s: a write is retried only when IMS certainly did not act on it (429, 503, "+
-			"or no connection), so that it is never repeated; state holds what IMS holds after reading the image back.", attempts, plural(attempts))
+			"or no connection), so that it is never repeated.", attempts, plural(attempts))
 	}
 	return fmt.Sprintf("Failed attempts are retried up to max_retries (%d) times; this request was sent %d time%s.", fc.maxRetries, attempts, plural(attempts))
+}
+
+// jobReadAdvice is what to do about a job that could not be read: a job
+// IMS does not know may be a wrong endpoint's answer.
+func jobReadAdvice(e *ims.JobReadError, endpoint string) string {
+	if e.NotFound() {
+		return fmt.Sprintf("A job that IMS just started and then does not know points at something else answering: check endpoint %s "+
+			"and HTTPS_PROXY, then apply again.", endpoint)
+	}
+	return "Apply again; if it persists, report the job id to Huawei Cloud support."
 }
 
 // apiDiagnostic is the diagnostic of an HTTP error answer.
@@ -240,11 +250,11 @@ func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
 			"The request was malformed in IMS's view. Check image_id; if it is right, this is a provider bug: report it with the request id."
 	case e.StatusCode == http.StatusTooManyRequests:
 		return "IMS is throttling requests",
-			fmt.Sprintf("%s Lower terraform -parallelism, raise max_retries, or try again later.", fc.retries(e.Attempts))
+			fmt.Sprintf("%s Lower terraform -parallelism, raise max_retries, or try again later.", fc.retries(e.Attempts, e.Method))
 	case e.StatusCode >= 500:
 		return "IMS is unavailable",
 			fmt.Sprintf("IMS answered with a server error. %s Try again later, raise max_retries, or report the request id to Huawei Cloud support.",
-				fc.retries(e.Attempts))
+				fc.retries(e.Attempts, e.Method))
 	}
 	return "Unexpected answer from IMS", "Report the request id to Huawei Cloud support if this persists."
 }

@@ -120,8 +120,10 @@ func TestCallDiagnostic(t *testing.T) {
 	write := &ims.APIError{Method: http.MethodPost, Path: "/v1/cloudimages/members", StatusCode: 500, Status: "500", Code: "IMG.0010", Attempts: 1}
 	read := &ims.APIError{Method: http.MethodGet, Path: "/v1/p/cloudimages/i/members", StatusCode: 403, Status: "403", Code: "IMG.0003", Attempts: 1}
 	kinds := map[string]error{
-		"timeout":     &ims.RequestError{Method: http.MethodGet, Path: "/x", Attempts: 1, Err: context.DeadlineExceeded},
-		"transport":   &ims.RequestError{Method: http.MethodGet, Path: "/x", Attempts: 2, Err: errors.New("connection refused")},
+		"timeout":   &ims.RequestError{Method: http.MethodGet, Path: "/x", Attempts: 1, Err: context.DeadlineExceeded},
+		"transport": &ims.RequestError{Method: http.MethodGet, Path: "/x", Attempts: 2, Err: errors.New("connection refused")},
+		"write transport": &ims.RequestError{Method: http.MethodPost, Path: "/v1/cloudimages/members", Attempts: 1,
+			Err: errors.New("connection refused")},
 		"5xx":         write,
 		"403":         read,
 		"interrupted": &ims.JobUnfinishedError{JobID: "j1", Status: "RUNNING", Err: context.Canceled},
@@ -141,7 +143,13 @@ func TestCallDiagnostic(t *testing.T) {
 			case "403":
 				want = append(want, op.permissions...)
 			case "interrupted":
-				want = append(want, "interrupted", "may still", "next refresh")
+				want = append(want, "interrupted", "may still")
+			case "transport":
+				// The read-back after a write is a read: never "the
+				// write was sent 2 times".
+				want = append(want, "retried up to max_retries", "sent 2 times")
+			case "write transport":
+				want = append(want, "The write was sent 1 time")
 			case "job fail":
 				want = append(want, "j1", "IMG.0088", "quota")
 			case "job status":
@@ -154,7 +162,9 @@ func TestCallDiagnostic(t *testing.T) {
 					t.Errorf("%s %s, %s: the diagnostic lacks %q:\n%s", op.name, op.subject, kind, w, text)
 				}
 			}
-			if op.write && (strings.Contains(text, "timeouts { read") || strings.Contains(text, "retried up to max_retries") || strings.Contains(text, "provider bug")) {
+			readBack := kind == "transport" || kind == "timeout"
+			if op.write && (strings.Contains(text, "timeouts { read") || !readBack && strings.Contains(text, "retried up to max_retries") ||
+				strings.Contains(text, "provider bug")) {
 				t.Errorf("%s %s, %s: a write gets read advice:\n%s", op.name, op.subject, kind, text)
 			}
 			if kind == "interrupted" && strings.Contains(text, "Timed out") {

@@ -275,6 +275,7 @@ func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.Cr
 	if !ok {
 		return
 	}
+	op.recorded = recordedNothing
 	want := plan.Status.ValueString()
 	writeErr := op.setStatus(ctx, want, plan.VaultID.ValueString())
 	status, readErr := op.readStatus(ctx)
@@ -333,7 +334,9 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 	writeErr := op.setStatus(ctx, want, plan.VaultID.ValueString())
 	status, readErr := op.readStatus(ctx)
 	state := op.state(plan, status)
+	op.recorded = recordedReadBack
 	if readErr != nil || status == "" {
+		op.recorded = recordedPrior
 		// IMS could not be read (or no longer shares the image): keep the
 		// prior state rather than none, and let the next refresh decide.
 		state = prior
@@ -361,6 +364,7 @@ func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.De
 	if !ok {
 		return
 	}
+	op.recorded = recordedKept
 	if _, claimed := r.data.guard.kept(op.key(), holding{kind: holdStatus}); claimed {
 		// The successor of a create_before_destroy replacement set the
 		// status in this apply: rejecting now would undo it.

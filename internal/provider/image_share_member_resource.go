@@ -232,6 +232,17 @@ func find(list []ims.Member, want members) *ims.Member {
 	return nil
 }
 
+// unconfirmedMember is the member want, as a create records it before IMS
+// lists it: pending (as IMS shares), with no dates yet.
+func unconfirmedMember(imageID string, want members) *ims.Member {
+	kind, spelled := onlyMember(want)
+	m := &ims.Member{ImageID: imageID, MemberID: identity(kind, spelled), MemberType: memberTypes[kind], Status: "pending"}
+	if kind == kindOrganization {
+		m.URN = &spelled
+	}
+	return m
+}
+
 // memberState is the model of member m on top of base.
 func (o *imageOp) memberState(base imageShareMemberModel, m *ims.Member) imageShareMemberModel {
 	s := base
@@ -284,6 +295,7 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
+	op.recorded = recordedNothing
 	want := plan.member()
 	before, err := op.listMembers(ctx)
 	if err != nil {
@@ -318,9 +330,30 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 		resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
 		r.data.guard.claim(op.key(), holding{kind: holdMember, typeName: "ims_image_share_member", members: want})
 		if writeErr != nil {
+			op.recorded = "IMS holds the member nonetheless (read back after the failure), so it is recorded in state."
 			d := op.failure(writeErr)
-			resp.Diagnostics.AddWarning(d.Summary(), d.Detail()+"\n\nIMS holds the member nonetheless (read back after the failure), so it is recorded in state.")
+			resp.Diagnostics.AddWarning(d.Summary(), d.Detail())
 		}
+		return
+	}
+	if jobID := unknownOutcome(op, writeErr, readErr); jobID != "" {
+		// IMS accepted the job, but whether it adds the member is not
+		// known yet (the wait ran out or was interrupted, the job or the
+		// image could not be read): record the member with the job's id,
+		// so that Read confirms it when IMS lists it, or drops it when the
+		// job ended without adding it. Refusing instead would leave a
+		// member that every later apply refuses as "already shared".
+		cause := writeErr
+		if cause == nil {
+			cause = readErr
+		}
+		op.recorded = fmt.Sprintf("IMS accepted job %s, whose outcome is not known yet, so the member is recorded in state as "+
+			"pending with the job's id: the next refresh (terraform plan) confirms it once IMS lists the member, or removes it "+
+			"from state if the job ended without adding it (the next apply then adds it again).", jobID)
+		d := op.failure(cause)
+		resp.Diagnostics.AddWarning(d.Summary(), d.Detail())
+		resp.Diagnostics.Append(op.memberState(plan, unconfirmedMember(op.imageID, want)).save(ctx, &resp.State, resp.Identity)...)
+		resp.Diagnostics.Append(setPendingJob(ctx, resp.Private, jobID)...)
 		return
 	}
 	switch {
@@ -350,11 +383,42 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	list, err := op.listMembers(ctx)
 	var m *ims.Member
+	gone := false
 	if err == nil {
 		m = find(list, want)
-	} else if gone, gerr := op.gone(ctx, err); !gone {
-		resp.Diagnostics.Append(op.failure(gerr))
+	} else if gone, err = op.gone(ctx, err); !gone {
+		resp.Diagnostics.Append(op.failure(err))
 		return
+	}
+	jobID := pendingJob(ctx, req.Private)
+	if m == nil && jobID != "" && !gone {
+		// Recorded by a create whose job had not ended: keep it while the
+		// job runs.
+		job, jerr := r.data.client.GetJob(ctx, ims.JobInput{Endpoint: op.target.endpoint, ProjectID: op.target.projectID, JobID: jobID})
+		if jerr == nil && (job.Status == ims.JobInit || job.Status == ims.JobRunning) {
+			resp.Diagnostics.AddWarning("Member not confirmed yet",
+				fmt.Sprintf("IMS job %s that adds %s to image %s is still %s, so ims_image_share_member stays in state as recorded; "+
+					"the next refresh confirms or drops it.", jobID, want, op.imageID, job.Status))
+			resp.Diagnostics.Append(prior.save(ctx, &resp.State, resp.Identity)...)
+			return
+		}
+		ended := "could not be read"
+		if jerr == nil {
+			ended = "ended " + job.Status
+			if job.FailReason != "" {
+				ended += ": " + displayText(job.FailReason, nil)
+			}
+		}
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID,
+			Region: types.StringValue(op.target.region)})...)
+		resp.Diagnostics.AddWarning("Member never added",
+			fmt.Sprintf("IMS job %s that was to add %s to image %s %s, and IMS does not list the member, so ims_image_share_member "+
+				"is removed from state; the next apply adds it again.", jobID, want, op.imageID, ended))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if m != nil && jobID != "" {
+		resp.Diagnostics.Append(setPendingJob(ctx, resp.Private, "")...)
 	}
 	if m == nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID,
@@ -393,6 +457,7 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 	if !ok {
 		return
 	}
+	op.recorded = recordedKept
 	// Remove the member by the spelling IMS lists (its URN where state has
 	// one): an imported member has only its member_id.
 	target := prior.member()

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -312,5 +313,80 @@ func TestAccImageShareMemberResource_twoForOneMember(t *testing.T) {
 	})
 	if n := a.emu.Writes(); n != 0 {
 		t.Errorf("%d writes, want none", n)
+	}
+}
+
+// TestAccImageShareMemberResource_jobOutlivesTimeout: a create whose job
+// outlives timeouts.create records the member as pending with the job's
+// id (a warning, not an error, so nothing is tainted); while the job runs
+// the plan is empty, and once it ends the refresh confirms the member, or
+// drops it when the job failed, so that the next apply converges with no
+// hand work in both cases.
+func TestAccImageShareMemberResource_jobOutlivesTimeout(t *testing.T) {
+	for _, fails := range []bool{false, true} {
+		t.Run(fmt.Sprintf("job fails %v", fails), func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+			a.emu.SetJobDelay(5 * time.Second)
+			if fails {
+				a.emu.FailJobs(testImage, "IMG.0010", "internal error")
+			}
+			p0 := testRecipientProject(0)
+			config := a.providerConfig() + testAccImageShareMemberConfig("m", testImage, hclArg("project_id", p0), `timeouts { create = "2s" }`)
+			waitForJob := func() {
+				// The job ends 5 s after it started; wait for it.
+				deadline := time.Now().Add(10 * time.Second)
+				for time.Now().Before(deadline) && len(memberIDsOf(a, testImage)) == 0 && !fails {
+					time.Sleep(200 * time.Millisecond)
+				}
+				if fails {
+					time.Sleep(5 * time.Second)
+				}
+			}
+			final := resource.TestStep{
+				PreConfig: waitForJob,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(memberAddr("m"), tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-`))),
+				},
+			}
+			steps := []resource.TestStep{final}
+			if fails {
+				steps = []resource.TestStep{
+					{
+						PreConfig:    waitForJob,
+						RefreshState: true,
+						// The next apply adds the member again.
+						ExpectNonEmptyPlan: true,
+						Check: func(s *terraform.State) error {
+							if _, ok := s.RootModule().Resources[memberAddr("m")]; ok {
+								return fmt.Errorf("the refresh kept the member whose job failed")
+							}
+							return nil
+						},
+					},
+				}
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: append([]resource.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(memberAddr("m"), tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+						},
+						Check: func(*terraform.State) error {
+							if ids := memberIDsOf(a, testImage); len(ids) != 0 {
+								return fmt.Errorf("IMS holds %v while the job should still run", ids)
+							}
+							return nil
+						},
+					},
+				}, steps...),
+			})
+		})
 	}
 }

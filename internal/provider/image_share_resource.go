@@ -246,6 +246,7 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 	if !ok {
 		return
 	}
+	op.recorded = recordedNothing
 	imageID := op.imageID
 	before, err := op.readShare(ctx, plan, want)
 	if err != nil {
@@ -331,9 +332,11 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 		writeErr = op.write(ctx, r.data.client.RemoveImageMembers, removed)
 	}
 	state, readErr := op.readShare(ctx, plan, want)
+	op.recorded = recordedReadBack
 	if readErr != nil {
 		// IMS could not be read: keep the prior state rather than none,
 		// and let the next refresh show what the writes did.
+		op.recorded = recordedPrior
 		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareIdentity{ImageID: prior.ImageID, Region: prior.Region})...)
 	} else {
@@ -363,6 +366,7 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if !ok {
 		return
 	}
+	op.recorded = recordedKept
 	// A resource created in this apply that holds some of the members
 	// (the successor of a create_before_destroy replacement) keeps them.
 	kept, _ := r.data.guard.kept(op.key(), holding{kind: holdAll, members: have})

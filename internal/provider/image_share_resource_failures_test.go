@@ -529,3 +529,31 @@ func TestAccImageShareResource_otherProject(t *testing.T) {
 		},
 	})
 }
+
+// TestAccImageShareResource_throttledJobPolls: a dozen throttled polls
+// (429 with Retry-After) of a job do not end the wait while the
+// operation's time limit lasts: the poll is tried again until the job
+// ends, and the create succeeds.
+func TestAccImageShareResource_throttledJobPolls(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	a.emu.SetJobDelay(3 * time.Second)
+	throttled := make([]emulator.FaultKind, 8)
+	for i := range throttled {
+		throttled[i] = emulator.Fault429
+	}
+	a.emu.FailFirst(emulator.TargetJobs, throttled...)
+	p0 := testRecipientProject(0)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: a.providerConfig("max_retries = 1") + testAccImageShareConfig(testImage, []string{p0}, nil),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0)),
+			},
+		}},
+	})
+	if n := a.emu.JobPolls(); n <= len(throttled) {
+		t.Errorf("%d polls of the job, want more than the %d throttled ones", n, len(throttled))
+	}
+}

@@ -75,7 +75,7 @@ func (r *imageShareMemberResource) MoveState(context.Context) []resource.StateMo
 			// refresh that follows the move reads them from IMS again.
 			obj := memberObjectFor(ctx, src.Members, kind, spelled)
 			m.MemberID = obj.get("member_id", identity(kind, spelled))
-			m.MemberType = obj.get("member_type", []string{"project", "domain", "organization"}[kind])
+			m.MemberType = obj.get("member_type", memberTypes[kind])
 			m.Status, m.CreatedAt, m.UpdatedAt = obj.get("status", ""), obj.get("created_at", ""), obj.get("updated_at", "")
 			m.ID = types.StringValue(imageID + "/" + m.MemberID.ValueString())
 			resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,7 +34,20 @@ type imageOp struct {
 	others  []string
 	// failedImages are per-image failures that SUCCESS jobs reported.
 	failedImages []string
+	// recorded says, in fact, what state holds after a failure of this
+	// operation; failure appends it. Set by the CRUD method that decides.
+	recorded string
 }
+
+// What a failed operation leaves in state, for imageOp.recorded.
+const (
+	recordedNothing = "Nothing was recorded in state (a failed create never records): the next apply creates the resource " +
+		"again and adopts what it names that IMS then holds, removing nothing that was there before."
+	recordedPrior = "IMS could not be read back, so state keeps what it held before this operation; the next refresh " +
+		"(terraform plan) reads what IMS holds."
+	recordedReadBack = "State holds what IMS held when the image was read back after the failure."
+	recordedKept     = "The resource stays in state as it was; the next apply or destroy tries again."
+)
 
 // beginImageOp opens an operation of typeName on an image: the provider
 // ready, the operation's time limit, logging, the endpoint and project of
@@ -132,11 +146,23 @@ func (o *imageOp) failure(err error) diag.Diagnostic {
 		var reqErr *ims.RequestError
 		var unfinished *ims.JobUnfinishedError
 		if !errors.As(err, &reqErr) && !errors.As(err, &unfinished) {
-			return diag.NewErrorDiagnostic(fmt.Sprintf("The %s of %s did not finish", o.op.name, o.op.subject),
-				fmt.Sprintf("%s (%s). Nothing more was sent to IMS; the next refresh (terraform plan) shows what it holds.", err.Error(), o.op.timeoutHint))
+			return o.withRecorded(diag.NewErrorDiagnostic(fmt.Sprintf("The %s of %s did not finish", o.op.name, o.op.subject),
+				fmt.Sprintf("%s (%s). Nothing more was sent to IMS.", err.Error(), o.op.timeoutHint)))
 		}
 	}
-	return callDiagnostic(err, failedCall{op: o.op, imageID: o.imageID, target: o.target, maxRetries: o.data.settings.maxRetries})
+	return o.withRecorded(callDiagnostic(err, failedCall{op: o.op, imageID: o.imageID, target: o.target, maxRetries: o.data.settings.maxRetries}))
+}
+
+// withRecorded is d with what state holds after it, when the operation
+// has said so.
+func (o *imageOp) withRecorded(d diag.Diagnostic) diag.Diagnostic {
+	if o.recorded == "" || d.Severity() != diag.SeverityError {
+		return d
+	}
+	if a, ok := d.(diag.DiagnosticWithPath); ok {
+		return diag.NewAttributeErrorDiagnostic(a.Path(), d.Summary(), d.Detail()+"\n\n"+o.recorded)
+	}
+	return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+o.recorded)
 }
 
 // startFunc starts an asynchronous write and returns its job id.
@@ -316,4 +342,55 @@ func isQuota(err error) bool {
 	var apiErr *ims.APIError
 	var jobErr *ims.JobError
 	return (errors.As(err, &apiErr) && apiErr.Code == "IMG.0088") || (errors.As(err, &jobErr) && jobErr.Job.ErrorCode == "IMG.0088")
+}
+
+// pendingJobKey is the private-state key of the job that adds a member
+// whose create ended before the job did.
+const pendingJobKey = "pending_job"
+
+// privateData is the framework's private state of a resource.
+type privateData interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// setPendingJob records the job id in private state ("" removes it).
+func setPendingJob(ctx context.Context, p privateData, jobID string) diag.Diagnostics {
+	if p == nil {
+		return nil
+	}
+	if jobID == "" {
+		return p.SetKey(ctx, pendingJobKey, nil)
+	}
+	raw, _ := json.Marshal(jobID)
+	return p.SetKey(ctx, pendingJobKey, raw)
+}
+
+// pendingJob is the job id recorded by setPendingJob, or "".
+func pendingJob(ctx context.Context, p privateData) string {
+	if p == nil {
+		return ""
+	}
+	raw, _ := p.GetKey(ctx, pendingJobKey)
+	var id string
+	if len(raw) > 0 && json.Unmarshal(raw, &id) == nil && ims.PlainID(id) {
+		return id
+	}
+	return ""
+}
+
+// unknownOutcome is the id of the last job of the operation when IMS
+// accepted it but what it did is not known: the wait for it ran out or was
+// interrupted, it could not be read, or the image could not be read back
+// after it. "" when the outcome is known (or no job was started).
+func unknownOutcome(o *imageOp, writeErr, readErr error) string {
+	if len(o.jobs) == 0 {
+		return ""
+	}
+	var unfinished *ims.JobUnfinishedError
+	var jobRead *ims.JobReadError
+	if errors.As(writeErr, &unfinished) || errors.As(writeErr, &jobRead) || writeErr == nil && readErr != nil {
+		return o.jobs[len(o.jobs)-1]
+	}
+	return ""
 }
