@@ -602,3 +602,12 @@ func withEndpoint(r ShareRequest, endpoint string) ShareRequest {
 	r.Endpoint = endpoint
 	return r
 }
+
+// TestJobErrorStripsEscapes: a job's fail_reason with terminal escapes
+// prints without them, and without their leftovers ("[31m").
+func TestJobErrorStripsEscapes(t *testing.T) {
+	e := &JobError{Job: &Job{JobID: "j1", JobType: "t", ErrorCode: "IMG.0108", FailReason: "bad \x1b[31mred\x1b[0m\x1b[2J\nline"}}
+	if got, want := e.Error(), "IMS job j1 (t) failed with error IMG.0108: bad red line"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -256,10 +257,25 @@ func rawString(raw json.RawMessage) string {
 // snippet is the start of a body on one line, safe to print.
 func snippet(b []byte) string { return oneLine(string(b), snippetLen) }
 
+// escapeSequence is a terminal escape sequence: CSI (ESC [ … final byte),
+// OSC (ESC ] … BEL or ESC \\), character-set designations (ESC ( B) and
+// two-byte escapes. Removed whole, so that
+// a colour code leaves no "[31m" behind.
+var escapeSequence = regexp.MustCompile(`\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]+[0-~]|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]`)
+
+// StripEscapes removes terminal escape sequences from text a server sent.
+func StripEscapes(s string) string {
+	if !strings.ContainsAny(s, "\x1b\u009b") {
+		return s
+	}
+	return escapeSequence.ReplaceAllString(s, "")
+}
+
 // oneLine is text from a server made safe to print on one line: at most
 // limit bytes, white space folded, control and invalid bytes shown as '?',
 // "..." when cut.
 func oneLine(s string, limit int) string {
+	s = StripEscapes(s)
 	cut := len(s) > limit
 	if cut {
 		s = s[:limit]

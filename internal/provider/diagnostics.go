@@ -111,8 +111,15 @@ func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
 	var unfinished *ims.JobUnfinishedError
 	var statusErr *ims.JobStatusError
 	var jobReadErr *ims.JobReadError
+	var exists *imageExistsError
 	where := fc.where()
 	switch {
+	case errors.As(err, &exists):
+		return diag.NewAttributeErrorDiagnostic(path.Root("image_id"), "IMS endpoint answered 404 for an image that exists",
+			fmt.Sprintf("The %s of %s on %s: %s. The image list of project %s shows that image %s exists, so this 404 was not IMS's "+
+				"answer for it: something else answered, such as a proxy or an endpoint with a path. Check endpoint %s (the base URL, "+
+				"without a path) and HTTPS_PROXY/NO_PROXY. Nothing was decided from this answer.", fc.op.name, fc.op.subject, where,
+				exists.Error(), fc.projectID, exists.imageID, fc.endpoint))
 	case errors.As(err, &jobErr):
 		return diag.NewErrorDiagnostic("IMS sharing job failed",
 			fmt.Sprintf("The %s of %s on %s failed in IMS: %s.\n\n%sFix the cause and apply again.",
@@ -164,6 +171,23 @@ func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
 			fmt.Sprintf("The %s of %s: %s.\n\nThis is an IMS fault; try again, and report it to Huawei Cloud support if it persists.", fc.op.name, fc.op.subject, imgPageErr.Error()))
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("The %s of %s failed", fc.op.name, fc.op.subject), err.Error())
+}
+
+// regionFromStateDiagnostics replaces a region conflict's advice for a
+// region that state recorded: there is no region argument to remove.
+func regionFromStateDiagnostics(region string, s settings, diags diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range diags {
+		if d.Summary() == "Region conflicts with the provider's endpoint" {
+			d = diag.NewAttributeErrorDiagnostic(path.Root("region"), d.Summary(),
+				fmt.Sprintf("State records this resource in region %q (from the apply that created or imported it), but the provider "+
+					"now has an explicit endpoint (%s) for region %q, and one endpoint serves one region. Use a provider alias configured "+
+					"for %q for this resource, or, if the sharing should no longer be managed here, remove it from state (a removed block "+
+					"with lifecycle { destroy = false }).", region, displayValue(s.endpoint), s.region, region))
+		}
+		out.Append(d)
+	}
+	return out
 }
 
 // where names the image, project and region of a call.

@@ -26,11 +26,16 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*imageShareAccepterResource)(nil)
-	_ resource.ResourceWithImportState = (*imageShareAccepterResource)(nil)
-	_ resource.ResourceWithIdentity    = (*imageShareAccepterResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*imageShareAccepterResource)(nil)
+	_ resource.ResourceWithConfigure        = (*imageShareAccepterResource)(nil)
+	_ resource.ResourceWithImportState      = (*imageShareAccepterResource)(nil)
+	_ resource.ResourceWithIdentity         = (*imageShareAccepterResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*imageShareAccepterResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*imageShareAccepterResource)(nil)
 )
+
+func (r *imageShareAccepterResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{positiveTimeouts{}}
+}
 
 func newImageShareAccepterResource() resource.Resource {
 	return &imageShareAccepterResource{resourceBase{suffix: "_image_share_accepter"}}
@@ -305,6 +310,10 @@ func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.Read
 	status, err := op.readStatus(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(op.failure(err))
+		return
+	}
+	if status == "" && prior.ID.IsNull() {
+		resp.Diagnostics.Append(op.notShared(errors.New("nothing to import")))
 		return
 	}
 	if status == "" {

@@ -186,6 +186,7 @@ func (r *imageShareMemberResource) IdentitySchema(_ context.Context, _ resource.
 func (r *imageShareMemberResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("project_id"), path.MatchRoot("domain_id"), path.MatchRoot("organization_urn")),
+		positiveTimeouts{},
 	}
 }
 
@@ -420,6 +421,14 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 	if m != nil && jobID != "" {
 		resp.Diagnostics.Append(setPendingJob(ctx, resp.Private, "")...)
 	}
+	if m == nil && prior.OwnerProjectID.IsNull() {
+		why := "the image is not shared with member " + displayText(prior.MemberID.ValueString(), nil)
+		if gone {
+			why = "the image does not exist for this project"
+		}
+		resp.Diagnostics.Append(op.importNotFound(why))
+		return
+	}
 	if m == nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID,
 			Region: types.StringValue(op.target.region)})...)
@@ -509,6 +518,9 @@ func (r *imageShareMemberResource) ImportState(ctx context.Context, req resource
 		imageID, memberID = id.ValueString(), member.ValueString()
 	}
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if refuseUpperCase(imageID+"/"+memberID, "ims_image_share_member", &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)

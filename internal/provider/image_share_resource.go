@@ -158,6 +158,7 @@ func (r *imageShareResource) IdentitySchema(_ context.Context, _ resource.Identi
 func (r *imageShareResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.AtLeastOneOf(path.MatchRoot("projects"), path.MatchRoot("domains"), path.MatchRoot("organizations")),
+		positiveTimeouts{},
 	}
 }
 
@@ -291,6 +292,10 @@ func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest,
 	state, err := op.readShare(ctx, prior, have)
 	if err != nil {
 		gone, err := op.gone(ctx, err)
+		if gone && prior.ID.IsNull() {
+			resp.Diagnostics.Append(op.importNotFound("the image does not exist for this project"))
+			return
+		}
 		if gone {
 			// Set the identity first: CLIs without identity support fail
 			// with "Missing Resource Identity After Read" otherwise.

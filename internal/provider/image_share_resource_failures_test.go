@@ -174,7 +174,7 @@ func TestAccImageShareResource_bare404ImageExists(t *testing.T) {
 				PreConfig:   func() { a.emu.FailAlways(testImage, emulator.FaultBare404) },
 				Config:      config,
 				PlanOnly:    true,
-				ExpectError: errRe("Image not found", "HTTP 404", "Not Found"),
+				ExpectError: errRe("IMS endpoint answered 404 for an image that exists", "HTTP 404", "shows that image", testImage, "exists", "HTTPS_PROXY"),
 			},
 			{
 				PreConfig: func() { a.emu.ClearFaults(testImage) },

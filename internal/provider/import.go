@@ -3,9 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -24,6 +26,9 @@ func importByImageID(ctx context.Context, typeName string, req resource.ImportSt
 					redact(req.ID, nil), typeName))
 			return
 		}
+		if refuseUpperCase(req.ID, typeName, &resp.Diagnostics) {
+			return
+		}
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
 		return
 	}
@@ -33,10 +38,26 @@ func importByImageID(ctx context.Context, typeName string, req resource.ImportSt
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if refuseUpperCase(imageID.ValueString(), typeName, &resp.Diagnostics) {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 	if !region.IsNull() && region.ValueString() != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
 	}
+}
+
+// refuseUpperCase refuses an import ID in upper case: IMS lists IDs in
+// lower case, so the read after the import would find nothing and
+// Terraform would say only "non-existent remote object".
+func refuseUpperCase(id, typeName string, diags *diag.Diagnostics) bool {
+	if id == strings.ToLower(id) {
+		return false
+	}
+	diags.AddError("Import ID not in lower case",
+		fmt.Sprintf("%q has upper-case letters, but IMS lists image and member IDs in lower case. Import %s with id = %q, and write "+
+			"image_id in lower case in the configuration too.", redact(id, nil), typeName, strings.ToLower(redact(id, nil))))
+	return true
 }
 
 // ownerProjectAttribute is owner_project_id of the resources on an image of

@@ -62,6 +62,10 @@ func (d *providerData) beginImageOp(ctx context.Context, typeName string, region
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	ctx = withLogging(ctx, d.secrets)
 	tgt, more := d.targetFor(ctx, d.regionOr(region))
+	if more.HasError() && (name == "read" || name == "delete") && !region.IsNull() && region.ValueString() != d.settings.region {
+		// The region came from state, not from an argument here.
+		more = regionFromStateDiagnostics(region.ValueString(), d.settings, more)
+	}
 	diags.Append(more...)
 	op := &imageOp{data: d, target: tgt, imageID: imageID, op: resourceOp(typeName, name, timeout)}
 	if diags.HasError() || !op.op.write {
@@ -246,7 +250,7 @@ func (o *imageOp) gone(ctx context.Context, err error) (bool, error) {
 		}
 		if found {
 			// The image exists: the 404 was not IMS's answer for it.
-			return false, err
+			return false, &imageExistsError{imageID: o.imageID, err: err}
 		}
 		return true, nil
 	}
@@ -263,6 +267,26 @@ func keptByAnother(o *imageOp, kept members) diag.Diagnostic {
 		fmt.Sprintf("The %s of %s on image %s leaves %s: a resource created or updated in this apply holds them (the new object "+
 			"of a create_before_destroy replacement), so removing them would take them from it.", o.op.name, o.op.subject, o.imageID, kept))
 }
+
+// importNotFound is the error of an import whose object IMS does not
+// hold (instead of Terraform's bare "non-existent remote object").
+func (o *imageOp) importNotFound(why string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("image_id"), "Nothing to import",
+		fmt.Sprintf("The import of %s on image %s found nothing: %s, as project %s in region %s reads it. Only the project that owns "+
+			"an image can list its members: import with a provider configured for the owner's project (project_id, or its "+
+			"credentials) and region, and check the image ID.", o.op.subject, o.imageID, why, o.target.projectID, o.target.region))
+}
+
+// imageExistsError is a bare 404 on an image's members path for an image
+// that the image list shows exists: something other than IMS's answer
+// for the image (a proxy, an endpoint with a path) gave it.
+type imageExistsError struct {
+	imageID string
+	err     error
+}
+
+func (e *imageExistsError) Error() string { return e.err.Error() }
+func (e *imageExistsError) Unwrap() error { return e.err }
 
 // jobList names the operation's jobs for a message.
 func (o *imageOp) jobList() string {

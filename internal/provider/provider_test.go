@@ -209,6 +209,30 @@ func TestAccProvider_regionConflictsWithEndpoint(t *testing.T) {
 	})
 }
 
+// TestAccProvider_regionFromStateConflictsWithEndpoint: a resource whose
+// state records another region than the provider's explicit endpoint
+// serves is refused with advice about state, not about a region argument
+// that the configuration does not have.
+func TestAccProvider_regionFromStateConflictsWithEndpoint(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	share := testAccImageShareConfig(testImage, []string{testRecipientProject(0)}, nil)
+	other := testAccProviderConfig(hclArg("region", testOtherRegion), hclArg("project_id", testProjectB),
+		hclArg("access_key", a.accessKey), hclArg("secret_key", a.secretKey), hclArg("endpoint", a.emu.URL()))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: a.providerConfig() + share},
+			{
+				Config:      other + share,
+				PlanOnly:    true,
+				ExpectError: errRe("Region conflicts with the provider's endpoint", `State records this resource in region "`+testRegion+`"`, "provider alias"),
+			},
+			{Config: a.providerConfig() + share},
+		},
+	})
+}
+
 // TestAccProvider_environmentOnly configures everything through HW_*
 // variables under an empty provider block, and checks that an argument in
 // HCL wins over its variable. Serial: it sets HW_* variables.

@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
 )
 
 // redactMask replaces a secret.
@@ -31,6 +33,7 @@ var authPatterns = []*regexp.Regexp{
 // one line by the client), and masks each secret, also in its JSON- and
 // URL-escaped forms, and any signature or authentication header value.
 func redact(s string, secrets []string) string {
+	s = ims.StripEscapes(s)
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n':

@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -78,5 +82,33 @@ func (v regexValidator) ValidateString(ctx context.Context, req validator.String
 	}
 	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression", fmt.Sprintf("%s: %s.", v.Description(ctx), err))
+	}
+}
+
+// positiveTimeouts refuses, at plan time, a timeouts block attribute of
+// zero or less: the operation would end before its first request, after
+// IMS may have accepted a job.
+type positiveTimeouts struct{}
+
+func (positiveTimeouts) Description(context.Context) string {
+	return "each timeouts attribute must be a duration longer than zero, such as \"10m\""
+}
+
+func (v positiveTimeouts) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v positiveTimeouts) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var block timeouts.Value
+	if req.Config.GetAttribute(ctx, path.Root("timeouts"), &block).HasError() || block.IsNull() || block.IsUnknown() {
+		return
+	}
+	for name, a := range block.Attributes() {
+		s, ok := a.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		if d, err := time.ParseDuration(s.ValueString()); err == nil && d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+				fmt.Sprintf("timeouts.%s = %q: %s.", name, s.ValueString(), v.Description(ctx)))
+		}
 	}
 }
