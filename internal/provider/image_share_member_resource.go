@@ -467,6 +467,14 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	op.recorded = recordedKept
+	if jobID := pendingJob(ctx, req.Private); jobID != "" {
+		// A create recorded the member before its job ended: let the job
+		// end first, or it would add the member after this removal.
+		if err := op.wait(ctx, jobID); err != nil && ctx.Err() != nil {
+			resp.Diagnostics.Append(op.failure(err))
+			return
+		}
+	}
 	// Remove the member by the spelling IMS lists (its URN where state has
 	// one): an imported member has only its member_id.
 	target := prior.member()

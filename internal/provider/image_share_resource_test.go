@@ -179,7 +179,8 @@ func TestAccImageShareResource_jobFails(t *testing.T) {
 }
 
 // TestAccImageShareResource_jobSlowerThanTimeout: the error says the change
-// may still complete and that the next refresh shows it.
+// may still complete, and what state holds: nothing, so that the next apply
+// creates again and adopts.
 func TestAccImageShareResource_jobSlowerThanTimeout(t *testing.T) {
 	a := newTestAccount(t)
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
@@ -189,7 +190,8 @@ func TestAccImageShareResource_jobSlowerThanTimeout(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{testRecipientProject(0)}, nil,
 				`timeouts { create = "3s" }`),
-			ExpectError: errRe("Timed out waiting for an IMS sharing job", "still", "may still complete", "next refresh"),
+			ExpectError: errRe("Timed out waiting for an IMS sharing job", "last seen", "may still complete", "Nothing was recorded in state",
+				"next apply creates the resource again"),
 		}},
 	})
 }
