@@ -45,7 +45,9 @@ const (
 type holding struct {
 	kind     holdingKind
 	typeName string
-	members  members
+	// attrs are the type's attributes of each member kind, for messages.
+	attrs   [3]string
+	members members
 	// unknown is set when the members are not known at plan time: the
 	// object is then taken to hold any member.
 	unknown bool
@@ -284,10 +286,32 @@ func guardPlan[M heldModel](ctx context.Context, d *providerData, req resource.M
 	obj.held = held
 	if obj.action != planDestroy {
 		obj.token = planToken(ctx, req, resp)
+		resp.Diagnostics.Append(policyPlan[M](ctx, d, req, held, imageID)...)
 	}
 	if refusal := d.guard.plan(imageKey(d.regionOr(region), imageID), obj, imageID); refusal != nil {
 		resp.Diagnostics.Append(refusal)
 	}
+}
+
+// policyPlan refuses the members a plan adds outside the sharing policy
+// (members unknown until apply are checked before the write) and warns of
+// those outside it that the object already holds.
+func policyPlan[M heldModel](ctx context.Context, d *providerData, req resource.ModifyPlanRequest, held holding, imageID string) diag.Diagnostics {
+	if !d.policy.set() || held.kind == holdStatus || held.unknown {
+		return nil
+	}
+	var prior members
+	if !req.State.Raw.IsNull() {
+		var m M
+		if req.State.Get(ctx, &m).HasError() {
+			return nil
+		}
+		h, _ := m.holding(ctx)
+		prior = h.members
+	}
+	diags := d.policy.refuseAdded(held.members.minus(prior), held.typeName, held.attrs)
+	diags.Append(d.policy.warnHeld(held.members.minus(held.members.minus(prior)), held.typeName, imageID)...)
+	return diags
 }
 
 // planToken is the object's token across the two plans of a replacement:

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -338,17 +339,14 @@ func TestAccComposition_twoAliases(t *testing.T) {
 // TestAccComposition_moveBetweenTypes: a moved block turns an
 // ims_image_share of one member into an ims_image_share_member and back,
 // with no write, the recipient staying accepted; a share of several
-// members refuses the move, naming the blocks that split it, and those
-// blocks (removed without destroy, then import) split it with no write.
-// Moves between types need Terraform >= 1.8; removed blocks >= 1.7.
+// members refuses the move, naming the blocks that split it. Moves between
+// types need Terraform >= 1.8.
 func TestAccComposition_moveBetweenTypes(t *testing.T) {
+	skipOnOpenTofu(t, "OpenTofu 1.12 keeps the source's resource identity on a move between types and fails with "+
+		"'attribute \"member_id\" is required' before calling the provider")
 	a := newTestAccount(t)
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
 	p0, p1 := testRecipientProject(0), testRecipientProject(1)
-	share := func(ids ...string) string { return testAccImageShareConfig(testImage, ids, nil) }
-	member := func(name, id string) string {
-		return testAccImageShareMemberConfig(name, testImage, hclArg("project_id", id))
-	}
 	var before emulator.Member
 	writes := 0
 	noWrite := func(*terraform.State) error {
@@ -362,10 +360,10 @@ func TestAccComposition_moveBetweenTypes(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		Steps: []resource.TestStep{
-			{Config: a.providerConfig() + share(p0)},
+			{Config: a.providerConfig() + testAccShare(p0)},
 			{
 				PreConfig: func() { before, writes = acceptP0(a), a.emu.Writes() },
-				Config:    a.providerConfig() + member("m", p0) + movedBlock(shareAddr, memberAddr("m")),
+				Config:    a.providerConfig() + testAccMember("m", p0) + movedBlock(shareAddr, memberAddr("m")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(memberAddr("m"), plancheck.ResourceActionNoop),
 				}},
@@ -375,23 +373,42 @@ func TestAccComposition_moveBetweenTypes(t *testing.T) {
 				Check: noWrite,
 			},
 			{
-				Config: a.providerConfig() + share(p0) + movedBlock(memberAddr("m"), shareAddr),
+				Config: a.providerConfig() + testAccShare(p0) + movedBlock(memberAddr("m"), shareAddr),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(shareAddr, plancheck.ResourceActionNoop),
 				}},
 				Check: noWrite,
 			},
+			{Config: a.providerConfig() + testAccShare(p0, p1)},
 			{
-				Config: a.providerConfig() + share(p0, p1),
-				Check:  func(*terraform.State) error { writes = a.emu.Writes(); return nil },
-			},
-			{
-				Config: a.providerConfig() + member("m", p0) + movedBlock(shareAddr, memberAddr("m")),
+				Config: a.providerConfig() + testAccMember("m", p0) + movedBlock(shareAddr, memberAddr("m")),
 				ExpectError: errRe("Cannot move a share of several members into one ims_image_share_member", "removed {",
 					fmt.Sprintf("id = %q", testImage+"/"+p1)),
 			},
+			// Without the moved block, so that the test's destroy can run.
+			{Config: a.providerConfig() + testAccShare(p0, p1)},
+		},
+	})
+}
+
+// TestAccComposition_splitShare: the blocks that the refused move names
+// (removed without destroy, then an import per member) split a share of
+// several members into member resources with no write, the recipient
+// staying accepted. removed blocks need Terraform >= 1.7.
+func TestAccComposition_splitShare(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	p0, p1 := testRecipientProject(0), testRecipientProject(1)
+	var before emulator.Member
+	writes := 0
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		Steps: []resource.TestStep{
+			{Config: a.providerConfig() + testAccShare(p0, p1)},
 			{
-				Config: a.providerConfig() + member("m0", p0) + member("m1", p1) +
+				PreConfig: func() { before, writes = acceptP0(a), a.emu.Writes() },
+				Config: a.providerConfig() + testAccMember("m0", p0) + testAccMember("m1", p1) +
 					fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", shareAddr) +
 					fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", memberAddr("m0"), testImage+"/"+p0) +
 					fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", memberAddr("m1"), testImage+"/"+p1),
@@ -399,8 +416,32 @@ func TestAccComposition_moveBetweenTypes(t *testing.T) {
 					statecheck.ExpectKnownValue(memberAddr("m0"), tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
 					statecheck.ExpectKnownValue(memberAddr("m1"), tfjsonpath.New("status"), knownvalue.StringExact("pending")),
 				},
-				Check: noWrite,
+				Check: func(*terraform.State) error {
+					expectUntouched(t, a, before)
+					if n := a.emu.Writes(); n != writes {
+						t.Errorf("the split sent %d writes", n-writes)
+					}
+					return nil
+				},
 			},
 		},
 	})
+}
+
+// testAccShare is the composition tests' ims_image_share of testImage.
+func testAccShare(ids ...string) string { return testAccImageShareConfig(testImage, ids, nil) }
+
+// testAccMember is the composition tests' ims_image_share_member of
+// testImage for a project.
+func testAccMember(name, id string) string {
+	return testAccImageShareMemberConfig(name, testImage, hclArg("project_id", id))
+}
+
+// skipOnOpenTofu skips a test that the CLI under test cannot run when it
+// is OpenTofu, saying why.
+func skipOnOpenTofu(t *testing.T, why string) {
+	t.Helper()
+	if tofu, err := devcli.IsOpenTofu(os.Getenv("TF_ACC_TERRAFORM_PATH")); err == nil && tofu {
+		t.Skip("skipped under OpenTofu: " + why)
+	}
 }

@@ -72,6 +72,9 @@ func TestAccExamples(t *testing.T) {
 				knownvalue.StringExact(emulator.DemoImageID), knownvalue.StringExact(emulator.DemoGoldenImageID),
 				knownvalue.StringExact(emulator.DemoBaseImageID), knownvalue.StringExact(emulator.DemoOfferedImageID),
 			})),
+			// The demo images are shared with accounts, which the
+			// example's policy forbids.
+			statecheck.ExpectKnownValue("data.ims_image_shares.all", tfjsonpath.New("members_outside_policy"), nonEmptyList{}),
 		},
 		// Imports, then nothing, by adoptWithCLI.
 		"adopt-with-import": nil,

@@ -305,3 +305,15 @@ func threeMembers() []emulator.Member {
 func faultImageID(i int) string {
 	return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0xfa000000+i, i)
 }
+
+// nonEmptyList is a knownvalue check of a list with at least one element.
+type nonEmptyList struct{}
+
+func (nonEmptyList) CheckValue(v any) error {
+	if l, ok := v.([]any); !ok || len(l) == 0 {
+		return fmt.Errorf("expected a non-empty list, got %v", v)
+	}
+	return nil
+}
+
+func (nonEmptyList) String() string { return "a non-empty list" }

@@ -228,6 +228,47 @@ func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 	return "", nil
 }
 
+// refuseOwner refuses accepting an image whose owner the sharing policy's
+// allowed_owners does not list, before any write; rejecting is always
+// allowed. The owner comes from the recipient's image list.
+func (op accepterOp) refuseOwner(ctx context.Context, policy sharingPolicy, status string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if status != "accepted" || !policy.restricts(kindOwner) {
+		return nil
+	}
+	owner := ""
+	for _, s := range shareStatuses {
+		err := op.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: op.target.endpoint, ProjectID: op.target.projectID,
+			ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: s, EnterpriseProjectID: defaultEnterpriseProject},
+			func(images []ims.Image) error {
+				for _, img := range images {
+					if img.ID == op.imageID && img.Owner != "" {
+						owner = img.Owner
+					}
+				}
+				return nil
+			})
+		if err != nil {
+			diags.Append(op.failure(err))
+			return diags
+		}
+		if owner != "" {
+			break
+		}
+	}
+	if owner == "" {
+		diags.Append(op.notShared(errors.New("the recipient's image list does not show it, so its owner cannot be checked against the sharing policy")))
+		return diags
+	}
+	if src := policy.refusedBy(kindOwner, owner); src != "" {
+		diags.AddAttributeError(path.Root("image_id"), "Image owner outside the sharing policy",
+			fmt.Sprintf("Image %s belongs to project %s, which %s does not allow (allowed_owners), so ims_image_share_accepter may not "+
+				"accept it. Nothing was sent to IMS. Set status = \"rejected\", remove the resource, or have whoever sets %s add the "+
+				"owner.", op.imageID, displayText(owner, nil), src, src))
+	}
+	return diags
+}
+
 // state is the accepter's state for status, on top of base.
 func (op accepterOp) state(base imageShareAccepterModel, status string) imageShareAccepterModel {
 	s := base
@@ -282,6 +323,9 @@ func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.Cr
 	}
 	op.recorded = recordedNothing
 	want := plan.Status.ValueString()
+	if resp.Diagnostics.Append(op.refuseOwner(ctx, r.data.policy, want)...); resp.Diagnostics.HasError() {
+		return
+	}
 	writeErr := op.setStatus(ctx, want, plan.VaultID.ValueString())
 	status, readErr := op.readStatus(ctx)
 	switch {
@@ -340,6 +384,10 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 		return
 	}
 	want := plan.Status.ValueString()
+	if resp.Diagnostics.Append(op.refuseOwner(ctx, r.data.policy, want)...); resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(prior.save(ctx, &resp.State, resp.Identity)...)
+		return
+	}
 	writeErr := op.setStatus(ctx, want, plan.VaultID.ValueString())
 	status, readErr := op.readStatus(ctx)
 	state := op.state(plan, status)

@@ -77,11 +77,15 @@ func (m imageShareMemberModel) holding(context.Context) (holding, diag.Diagnosti
 		w = members{kindProject: {m.MemberID.ValueString()}, kindDomain: {m.MemberID.ValueString()},
 			kindOrganization: {m.MemberID.ValueString()}}
 	}
-	return holding{kind: holdMember, typeName: "ims_image_share_member", members: w, unknown: !known}, nil
+	return holding{kind: holdMember, typeName: "ims_image_share_member", members: w, unknown: !known, attrs: memberAttrs}, nil
 }
 
+// memberAttrs are ims_image_share_member's attributes of each member kind.
+var memberAttrs = [3]string{"project_id", "domain_id", "organization_urn"}
+
 // ModifyPlan refuses a plan that Terraform cannot apply without losing a
-// member (see composition.go).
+// member (see composition.go), or that shares outside the sharing policy
+// (see policy.go).
 func (r *imageShareMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	guardPlan[imageShareMemberModel](ctx, r.data, req, resp)
 }
@@ -298,6 +302,10 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 	}
 	op.recorded = recordedNothing
 	want := plan.member()
+	// A member unknown at plan time is checked here, before any request.
+	if resp.Diagnostics.Append(r.data.policy.refuseAdded(want, "ims_image_share_member", memberAttrs)...); resp.Diagnostics.HasError() {
+		return
+	}
 	before, err := op.listMembers(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(op.failure(err))

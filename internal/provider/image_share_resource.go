@@ -70,11 +70,15 @@ func (m imageShareModel) ownerProject() types.String    { return m.OwnerProjectI
 func (m imageShareModel) holding(ctx context.Context) (holding, diag.Diagnostics) {
 	w, diags := m.wanted(ctx)
 	known := !m.Projects.IsUnknown() && !m.Domains.IsUnknown() && !m.Organizations.IsUnknown()
-	return holding{kind: holdAll, typeName: "ims_image_share", members: w, unknown: !known}, diags
+	return holding{kind: holdAll, typeName: "ims_image_share", members: w, unknown: !known, attrs: shareAttrs}, diags
 }
 
+// shareAttrs are ims_image_share's attributes of each member kind.
+var shareAttrs = [3]string{"projects", "domains", "organizations"}
+
 // ModifyPlan refuses a plan that Terraform cannot apply without losing a
-// member (see composition.go).
+// member (see composition.go), or that shares outside the sharing policy
+// (see policy.go).
 func (r *imageShareResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	guardPlan[imageShareModel](ctx, r.data, req, resp)
 }
@@ -263,6 +267,10 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	added := want.minus(before.held)
+	// Members unknown at plan time are checked here, before the write.
+	if resp.Diagnostics.Append(r.data.policy.refuseAdded(added, "ims_image_share", shareAttrs)...); resp.Diagnostics.HasError() {
+		return
+	}
 	if err := op.write(ctx, r.data.client.AddImageMembers, added); err != nil {
 		resp.Diagnostics.Append(op.failure(err))
 		return
@@ -327,6 +335,10 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	added, removed := want.minus(have), have.minus(want)
+	if resp.Diagnostics.Append(r.data.policy.refuseAdded(added, "ims_image_share", shareAttrs)...); resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
+		return
+	}
 	writeErr := op.write(ctx, r.data.client.AddImageMembers, added)
 	switch {
 	case writeErr != nil && isQuota(writeErr) && !removed.empty():

@@ -45,12 +45,19 @@ type imageSharesModel struct {
 	ID         types.String   `tfsdk:"id"`
 	Images     types.List     `tfsdk:"images"`
 	IDs        types.List     `tfsdk:"ids"`
+	Outside    types.List     `tfsdk:"members_outside_policy"`
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 // sharedImageObjectType is one element of images.
 var sharedImageObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"image_id": types.StringType, "name": types.StringType, "members": types.ListType{ElemType: memberObjectType},
+	"policy_allows": types.MapType{ElemType: types.BoolType},
+}}
+
+// outsideMemberObjectType is one element of members_outside_policy.
+var outsideMemberObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"image_id": types.StringType, "member_id": types.StringType, "member_type": types.StringType,
 }}
 
 func (d *imageSharesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -102,6 +109,22 @@ func (d *imageSharesDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 						MarkdownDescription: "Every member of the image, in API order: the same object as the `ims_image_members` data source's.",
 						NestedObject:        schema.NestedAttributeObject{Attributes: memberDataSourceAttributes()},
 					},
+					"policy_allows": schema.MapAttribute{
+						Computed:    true,
+						ElementType: types.BoolType,
+						MarkdownDescription: "Whether the provider's sharing policy (`sharing_policy`, `HW_IMS_SHARING_POLICY`) allows each " +
+							"member, by `member_id`; all `true` when no policy is set.",
+					},
+				}},
+			},
+			"members_outside_policy": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "Every member of the listed images that the provider's sharing policy does not allow, in listing " +
+					"order: for a `check` block's assertion. Empty when no policy is set.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"image_id":    schema.StringAttribute{Computed: true, MarkdownDescription: "ID of the image."},
+					"member_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The member as IMS lists it."},
+					"member_type": schema.StringAttribute{Computed: true, MarkdownDescription: "`project`, `domain` or `organization`."},
 				}},
 			},
 		}),
@@ -189,11 +212,25 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 	sort.Slice(found, func(i, j int) bool { return found[i].place < found[j].place })
 	images := make([]attr.Value, 0, len(found))
 	ids := make([]attr.Value, 0, len(found))
+	var outside []attr.Value
 	for _, f := range found {
 		list, diags := memberList(f.members)
 		resp.Diagnostics.Append(diags...)
+		allows := map[string]attr.Value{}
+		for _, m := range f.members {
+			ok := d.data.policy.refusedBy(kindOf(m), memberSpelling(m)) == ""
+			allows[m.MemberID] = types.BoolValue(ok)
+			if !ok {
+				o, diags := types.ObjectValue(outsideMemberObjectType.AttrTypes, map[string]attr.Value{"image_id": types.StringValue(f.image.ID),
+					"member_id": types.StringValue(m.MemberID), "member_type": types.StringValue(m.MemberType)})
+				resp.Diagnostics.Append(diags...)
+				outside = append(outside, o)
+			}
+		}
+		allowsMap, diags := types.MapValue(types.BoolType, allows)
+		resp.Diagnostics.Append(diags...)
 		obj, diags := types.ObjectValue(sharedImageObjectType.AttrTypes, map[string]attr.Value{
-			"image_id": types.StringValue(f.image.ID), "name": types.StringValue(f.image.Name), "members": list,
+			"image_id": types.StringValue(f.image.ID), "name": types.StringValue(f.image.Name), "members": list, "policy_allows": allowsMap,
 		})
 		resp.Diagnostics.Append(diags...)
 		images = append(images, obj)
@@ -205,6 +242,8 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 	state.Images, diags = types.ListValue(sharedImageObjectType, images)
 	resp.Diagnostics.Append(diags...)
 	state.IDs, diags = types.ListValue(types.StringType, ids)
+	resp.Diagnostics.Append(diags...)
+	state.Outside, diags = types.ListValue(outsideMemberObjectType, outside)
 	resp.Diagnostics.Append(diags...)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

@@ -147,6 +147,7 @@ func TestAccIncomingImageSharesDataSource_filters(t *testing.T) {
 					statecheck.ExpectKnownValue(ds("all"), tfjsonpath.New("images").AtSliceIndex(2), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"image_id": knownvalue.StringExact(img(2)), "name": knownvalue.StringExact("tools"), "owner": knownvalue.StringExact(factory),
 						"status": knownvalue.StringExact("accepted"), "created_at": knownvalue.StringExact("2024-02-10T00:00:00Z"),
+						"owner_allowed": knownvalue.Bool(true),
 					})),
 					statecheck.ExpectKnownValue(ds("pending_from_factory"), tfjsonpath.New("ids"), idList(img(1), img(0))),
 					statecheck.ExpectKnownValue(ds("newest_golden"), tfjsonpath.New("ids"), idList(img(3))),

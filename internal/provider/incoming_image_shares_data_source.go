@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"regexp"
+	"slices"
 	"sort"
 	"time"
 
@@ -44,12 +45,14 @@ type incomingImageSharesModel struct {
 	ID         types.String   `tfsdk:"id"`
 	Images     types.List     `tfsdk:"images"`
 	IDs        types.List     `tfsdk:"ids"`
+	Outside    types.List     `tfsdk:"owners_outside_policy"`
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 // incomingImageObjectType is one element of images.
 var incomingImageObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"image_id": types.StringType, "name": types.StringType, "owner": types.StringType, "status": types.StringType, "created_at": types.StringType,
+	"owner_allowed": types.BoolType,
 }}
 
 func (d *incomingImageSharesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -94,7 +97,15 @@ func (d *incomingImageSharesDataSource) Schema(ctx context.Context, _ datasource
 					"owner":      schema.StringAttribute{Computed: true, MarkdownDescription: "The project that shares it."},
 					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "This project's status: `pending`, `accepted` or `rejected`."},
 					"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the image was created, e.g. `2024-01-01T00:00:00Z`."},
+					"owner_allowed": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the provider's sharing policy " +
+						"(`allowed_owners`) allows accepting images of this owner; `true` when it sets no owners."},
 				}},
+			},
+			"owners_outside_policy": schema.ListAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "The owners of the listed images that the provider's sharing policy (`allowed_owners`) does not " +
+					"allow, each once: for a `check` block's assertion. Empty when it sets no owners.",
 			},
 		}),
 		Blocks: map[string]schema.Block{
@@ -178,10 +189,15 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 	}
 	images := make([]attr.Value, 0, len(found))
 	ids := make([]attr.Value, 0, len(found))
+	var outside []attr.Value
 	for _, f := range found {
+		allowed := d.data.policy.refusedBy(kindOwner, f.image.Owner) == ""
+		if !allowed && !slices.ContainsFunc(outside, func(v attr.Value) bool { return v.Equal(types.StringValue(f.image.Owner)) }) {
+			outside = append(outside, types.StringValue(f.image.Owner))
+		}
 		obj, diags := types.ObjectValue(incomingImageObjectType.AttrTypes, map[string]attr.Value{
 			"image_id": types.StringValue(f.image.ID), "name": types.StringValue(f.image.Name), "owner": types.StringValue(f.image.Owner),
-			"status": types.StringValue(f.status), "created_at": types.StringValue(f.image.CreatedAt),
+			"status": types.StringValue(f.status), "created_at": types.StringValue(f.image.CreatedAt), "owner_allowed": types.BoolValue(allowed),
 		})
 		resp.Diagnostics.Append(diags...)
 		images = append(images, obj)
@@ -193,6 +209,8 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 	state.Images, diags = types.ListValue(incomingImageObjectType, images)
 	resp.Diagnostics.Append(diags...)
 	state.IDs, diags = types.ListValue(types.StringType, ids)
+	resp.Diagnostics.Append(diags...)
+	state.Outside, diags = types.ListValue(types.StringType, outside)
 	resp.Diagnostics.Append(diags...)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

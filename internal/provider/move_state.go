@@ -79,6 +79,10 @@ func (r *imageShareMemberResource) MoveState(context.Context) []resource.StateMo
 			m.Status, m.CreatedAt, m.UpdatedAt = obj.get("status", ""), obj.get("created_at", ""), obj.get("updated_at", "")
 			m.ID = types.StringValue(imageID + "/" + m.MemberID.ValueString())
 			resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+			if resp.TargetIdentity != nil {
+				// OpenTofu asks for the identity with the moved state.
+				resp.Diagnostics.Append(resp.TargetIdentity.Set(ctx, imageShareMemberIdentity{ImageID: m.ImageID, MemberID: m.MemberID, Region: m.Region})...)
+			}
 		},
 	}}
 }
@@ -117,6 +121,9 @@ func (r *imageShareResource) MoveState(context.Context) []resource.StateMover {
 			resp.Diagnostics.Append(diags...)
 			m.Members = list
 			resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+			if resp.TargetIdentity != nil {
+				resp.Diagnostics.Append(resp.TargetIdentity.Set(ctx, imageShareIdentity{ImageID: m.ImageID, Region: m.Region})...)
+			}
 		},
 	}}
 }

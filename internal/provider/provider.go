@@ -48,6 +48,7 @@ func (p *imsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"Every argument is optional in HCL and falls back to its `HW_*` environment variable; an argument set in HCL wins, " +
 			"except that a `token` and access keys are never mixed (an error wherever each comes from).",
 		Attributes: providerSchemaAttributes(),
+		Blocks:     map[string]schema.Block{policyBlock: policySchemaBlock()},
 	}
 }
 
@@ -73,6 +74,11 @@ func (p *imsProvider) Configure(_ context.Context, req provider.ConfigureRequest
 	defer func() { resp.Diagnostics = redactDiagnostics(resp.Diagnostics, secrets) }()
 	args, unknown, diags := resolveArguments(req.Config.Raw)
 	resp.Diagnostics.Append(diags...)
+	policy, policyUnknown, diags := readPolicy(req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	if policyUnknown {
+		unknown = append(unknown, policyBlock)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -125,6 +131,6 @@ func (p *imsProvider) Configure(_ context.Context, req provider.ConfigureRequest
 		resp.Diagnostics.AddError("Cannot configure the IMS client", err.Error())
 		return
 	}
-	data := &providerData{client: client, settings: s, secrets: secrets, projects: map[string]string{}}
+	data := &providerData{client: client, settings: s, secrets: secrets, projects: map[string]string{}, policy: policy}
 	resp.DataSourceData, resp.ResourceData, resp.ListResourceData = data, data, data
 }

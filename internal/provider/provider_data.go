@@ -33,6 +33,8 @@ type providerData struct {
 	// images serializes this provider's writes on one image (see
 	// lockImage); users records which resource types wrote to it.
 	images map[string]*imageLock
+	// policy bounds whom images are shared with (policy.go).
+	policy sharingPolicy
 	// guard sees what Terraform composes from several objects' calls
 	// (composition.go).
 	guard compositionGuard
