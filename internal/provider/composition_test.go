@@ -445,3 +445,43 @@ func skipOnOpenTofu(t *testing.T, why string) {
 		t.Skip("skipped under OpenTofu: " + why)
 	}
 }
+
+// TestAccComposition_forEachKeyRenamed: the rename as users write it, a
+// for_each key, through the real CLI (terraform-plugin-testing cannot
+// read string keys), under -parallelism=1 and the default: refused at
+// plan time both ways with nothing written, then applied with a moved
+// block with no write and the recipient still accepted.
+func TestAccComposition_forEachKeyRenamed(t *testing.T) {
+	a := newTestAccount(t)
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	p0 := testRecipientProject(0)
+	w := newCLIWorkspace(t)
+	config := func(key, extra string) []byte {
+		return []byte(fmt.Sprintf("terraform {\n  required_providers {\n    ims = { source = %q }\n  }\n}\n", devcli.Source) +
+			a.providerConfig() + fmt.Sprintf("resource \"ims_image_share\" \"s\" {\n  for_each = { %q = %q }\n  image_id = each.value\n"+
+			"  projects = [%q]\n}\n", key, testImage, p0) + extra)
+	}
+	w.write("main.tf", config("old", ""))
+	w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	before := acceptP0(a)
+	writes := a.emu.Writes()
+	w.write("main.tf", config("new", ""))
+	for _, parallelism := range []string{"-parallelism=1", "-parallelism=10"} {
+		out := w.runFailing("apply", "-auto-approve", "-input=false", "-no-color", parallelism)
+		if !errRe("Sharing would move between two resources in one apply", "moved {").MatchString(out) {
+			t.Errorf("apply %s did not refuse the rename:\n%s", parallelism, out)
+		}
+	}
+	expectUntouched(t, a, before)
+	if n := a.emu.Writes(); n != writes {
+		t.Errorf("the refused applies sent %d writes", n-writes)
+	}
+	w.write("main.tf", config("new", movedBlock(`ims_image_share.s["old"]`, `ims_image_share.s["new"]`)))
+	w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	expectUntouched(t, a, before)
+	if n := a.emu.Writes(); n != writes {
+		t.Errorf("the moved rename sent %d writes", n-writes)
+	}
+	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	expectMembers(t, a, testImage)
+}
