@@ -229,7 +229,7 @@ func (s *Server) serveImages(w http.ResponseWriter, r request) {
 			img.ImageType, img.Visibility = "shared", "private"
 		case owner == project:
 			img.ImageType, img.Visibility = "private", "private"
-		case mine != nil && !(mine.Status == "pending" && s.readings.HidePendingShares && q.Get("member_status") != "pending"):
+		case mine != nil && (mine.Status != "pending" || !s.readings.HidePendingShares || q.Get("member_status") == "pending"):
 			img.ImageType, img.Visibility = "shared", "shared"
 		default:
 			continue

@@ -70,7 +70,8 @@ func listIDs(t *testing.T, emu *Server, query string) ([]string, []map[string]an
 	}
 	ids := []string{}
 	for _, img := range out.Images {
-		ids = append(ids, img["id"].(string))
+		id, _ := img["id"].(string)
+		ids = append(ids, id)
 	}
 	return ids, out.Images, resp.StatusCode
 }

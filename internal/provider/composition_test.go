@@ -288,7 +288,7 @@ func TestAccComposition_shareAndMemberOnOneImage(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil) +
-				testAccImageShareMemberConfig("m", testImage, hclArg("project_id", p1)),
+				testAccImageShareMemberConfig("m", hclArg("project_id", p1)),
 			ExpectError: errRe("Two resources manage the sharing of one image", "ims_image_share (project "+p0+")",
 				"ims_image_share_member (project "+p1+")", "never both on one image"),
 		}},
@@ -434,7 +434,7 @@ func testAccShare(ids ...string) string { return testAccImageShareConfig(testIma
 // testAccMember is the composition tests' ims_image_share_member of
 // testImage for a project.
 func testAccMember(name, id string) string {
-	return testAccImageShareMemberConfig(name, testImage, hclArg("project_id", id))
+	return testAccImageShareMemberConfig(name, hclArg("project_id", id))
 }
 
 // skipOnOpenTofu skips a test that the CLI under test cannot run when it

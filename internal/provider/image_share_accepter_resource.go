@@ -155,7 +155,7 @@ func (m imageShareAccepterModel) imageAndRegion() (string, types.String) {
 func (m imageShareAccepterModel) writeTimeouts() timeouts.Value { return m.Timeouts }
 
 // holding is the recipient's status (see composition.go).
-func (m imageShareAccepterModel) holding(context.Context) (holding, diag.Diagnostics) {
+func (m imageShareAccepterModel) holding(context.Context) (holding, diag.Diagnostics) { //nolint:unparam // heldModel: a share's can fail.
 	return holding{kind: holdStatus, typeName: "ims_image_share_accepter"}, nil
 }
 

@@ -69,7 +69,7 @@ func (m imageShareMemberModel) writeTimeouts() timeouts.Value { return m.Timeout
 func (m imageShareMemberModel) ownerProject() types.String    { return m.OwnerProjectID }
 
 // holding is the one member (see composition.go).
-func (m imageShareMemberModel) holding(context.Context) (holding, diag.Diagnostics) {
+func (m imageShareMemberModel) holding(context.Context) (holding, diag.Diagnostics) { //nolint:unparam // heldModel: a share's can fail.
 	known := !m.ProjectID.IsUnknown() && !m.DomainID.IsUnknown() && !m.OrganizationURN.IsUnknown()
 	w := m.member()
 	if w.empty() && !m.MemberID.IsNull() && !m.MemberID.IsUnknown() {

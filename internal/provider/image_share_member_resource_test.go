@@ -19,9 +19,9 @@ import (
 )
 
 // testAccImageShareMemberConfig is an ims_image_share_member named name
-// on imageID with the argument lines (project_id = ..., timeouts, ...).
-func testAccImageShareMemberConfig(name, imageID string, args ...string) string {
-	return fmt.Sprintf("resource \"ims_image_share_member\" %[1]q {\n  image_id = %[2]q\n  %[3]s\n}\n", name, imageID, strings.Join(args, "\n  "))
+// on testImage with the argument lines (project_id = ..., timeouts, ...).
+func testAccImageShareMemberConfig(name string, args ...string) string {
+	return fmt.Sprintf("resource \"ims_image_share_member\" %[1]q {\n  image_id = %[2]q\n  %[3]s\n}\n", name, testImage, strings.Join(args, "\n  "))
 }
 
 func memberAddr(name string) string { return "ims_image_share_member." + name }
@@ -36,8 +36,8 @@ func TestAccImageShareMemberResource_besideUnmanaged(t *testing.T) {
 	a.emu.SetJobDelay(time.Second)
 	p0 := testRecipientProject(0)
 	two := func(timeouts string) string {
-		return a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0), timeouts) +
-			testAccImageShareMemberConfig("account", testImage, hclArg("domain_id", testRecipientDomain))
+		return a.providerConfig() + testAccImageShareMemberConfig("p0", hclArg("project_id", p0), timeouts) +
+			testAccImageShareMemberConfig("account", hclArg("domain_id", testRecipientDomain))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -78,14 +78,14 @@ func TestAccImageShareMemberResource_besideUnmanaged(t *testing.T) {
 			},
 			{
 				// Destroying one removes only its member.
-				Config: a.providerConfig() + testAccImageShareMemberConfig("account", testImage, hclArg("domain_id", testRecipientDomain)),
+				Config: a.providerConfig() + testAccImageShareMemberConfig("account", hclArg("domain_id", testRecipientDomain)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(memberAddr("p0"), plancheck.ResourceActionDestroy),
 				}},
 			},
 			{
 				PreConfig: func() { expectMembers(t, a, testImage, other, testRecipientDomain) },
-				Config:    a.providerConfig() + testAccImageShareMemberConfig("account", testImage, hclArg("domain_id", testRecipientDomain)),
+				Config:    a.providerConfig() + testAccImageShareMemberConfig("account", hclArg("domain_id", testRecipientDomain)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
@@ -103,7 +103,7 @@ func TestAccImageShareMemberResource_refusesExisting(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0)),
+			Config:      a.providerConfig() + testAccImageShareMemberConfig("p0", hclArg("project_id", p0)),
 			ExpectError: errRe("Image already shared with this member", "project "+p0, "nothing was changed", "terraform import", testImage+"/"+p0),
 		}},
 	})
@@ -121,7 +121,7 @@ func TestAccImageShareMemberResource_drift(t *testing.T) {
 	other := testRecipientProject(5)
 	a.emu.SetMembers(testProject, testImage, []emulator.Member{acceptedMember(other)})
 	p0 := testRecipientProject(0)
-	config := a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0))
+	config := a.providerConfig() + testAccImageShareMemberConfig("p0", hclArg("project_id", p0))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
@@ -151,7 +151,7 @@ func TestAccImageShareMemberResource_importAndOrganization(t *testing.T) {
 	a := newTestAccount(t)
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
 	org := fmt.Sprintf("organizations::%s:root:o-abc123/r-def456", testDomain)
-	config := a.providerConfig() + testAccImageShareMemberConfig("org", testImage, hclArg("organization_urn", org))
+	config := a.providerConfig() + testAccImageShareMemberConfig("org", hclArg("organization_urn", org))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
@@ -186,7 +186,7 @@ func TestAccImageShareMemberResource_identity(t *testing.T) {
 	a := newTestAccount(t)
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
 	p0 := testRecipientProject(0)
-	config := a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0))
+	config := a.providerConfig() + testAccImageShareMemberConfig("p0", hclArg("project_id", p0))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -216,7 +216,7 @@ func TestAccImageShareMemberResource_jobFails(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			{
-				Config: a.providerConfig() + testAccImageShareMemberConfig("p0", testImage, hclArg("project_id", p0)),
+				Config: a.providerConfig() + testAccImageShareMemberConfig("p0", hclArg("project_id", p0)),
 				ExpectError: errRe("IMS sharing job failed", "The create of ims_image_share_member", "imsAddImageMembersJob", "IMG.0177", "different regions",
 					"Nothing was recorded in state"),
 			},
@@ -264,7 +264,7 @@ func TestAccImageShareMemberResource_importOrganizationWithoutURN(t *testing.T) 
 	a.emu.SetReadings(emulator.Readings{OmitURN: true})
 	urn := fmt.Sprintf("organizations::%s:root:o-abc123/r-def456", testDomain)
 	config := a.providerConfig() + fmt.Sprintf("import {\n  to = ims_image_share_member.org\n  id = %q\n}\n", testImage+"/r-def456") +
-		testAccImageShareMemberConfig("org", testImage, hclArg("organization_urn", urn))
+		testAccImageShareMemberConfig("org", hclArg("organization_urn", urn))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
@@ -299,8 +299,8 @@ func TestAccImageShareMemberResource_twoForOneMember(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config: a.providerConfig() + testAccImageShareMemberConfig("a", testImage, hclArg("project_id", p0)) +
-				testAccImageShareMemberConfig("b", testImage, hclArg("project_id", p0)),
+			Config: a.providerConfig() + testAccImageShareMemberConfig("a", hclArg("project_id", p0)) +
+				testAccImageShareMemberConfig("b", hclArg("project_id", p0)),
 			ExpectError: errRe("Two resources manage the sharing of one image", "two ims_image_share_member for one member", "project "+p0,
 				"Nothing was changed"),
 		}},
@@ -326,7 +326,7 @@ func TestAccImageShareMemberResource_jobOutlivesTimeout(t *testing.T) {
 				a.emu.FailJobs(testImage, "IMG.0010", "internal error")
 			}
 			p0 := testRecipientProject(0)
-			config := a.providerConfig() + testAccImageShareMemberConfig("m", testImage, hclArg("project_id", p0), `timeouts { create = "2s" }`)
+			config := a.providerConfig() + testAccImageShareMemberConfig("m", hclArg("project_id", p0), `timeouts { create = "2s" }`)
 			waitForJob := func() {
 				// The job ends 5 s after it started; wait for it.
 				deadline := time.Now().Add(10 * time.Second)

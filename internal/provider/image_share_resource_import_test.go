@@ -24,7 +24,7 @@ func TestAccShareResources_importRefusals(t *testing.T) {
 		return resource.TestStep{Config: config, ResourceName: addr, ImportState: true, ImportStateId: id, ExpectError: errRe(want...)}
 	}
 	share := a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil)
-	member := a.providerConfig() + testAccImageShareMemberConfig("m", testImage, hclArg("project_id", p0))
+	member := a.providerConfig() + testAccImageShareMemberConfig("m", hclArg("project_id", p0))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
@@ -54,7 +54,7 @@ func TestAccShareResources_zeroTimeoutRefused(t *testing.T) {
 				ExpectError: errRe("Invalid timeout", `timeouts.create = "0s"`, "longer than zero"),
 			},
 			{
-				Config:      a.providerConfig() + testAccImageShareMemberConfig("m", testImage, hclArg("project_id", p0), `timeouts { delete = "-5m" }`),
+				Config:      a.providerConfig() + testAccImageShareMemberConfig("m", hclArg("project_id", p0), `timeouts { delete = "-5m" }`),
 				PlanOnly:    true,
 				ExpectError: errRe("Invalid timeout", `timeouts.delete = "-5m"`),
 			},

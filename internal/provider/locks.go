@@ -125,7 +125,7 @@ func lockDir() (string, error) {
 		}
 		dir = filepath.Join(cache, "terraform-provider-ims", "locks")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // The user's cache folder, or the folder the user names.
 		return "", errors.Join(fmt.Errorf("creating the folder of the provider's lock files %s (set %s to a writable folder)", dir, lockDirEnv), err)
 	}
 	return dir, nil

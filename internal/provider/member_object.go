@@ -95,9 +95,10 @@ func memberList(members []ims.Member) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	elems := make([]attr.Value, 0, len(members))
 	for i := range members {
+		m := &members[i]
 		vals := make(map[string]attr.Value, len(memberAttributes))
 		for _, a := range memberAttributes {
-			vals[a.name] = types.StringPointerValue(a.value(&members[i]))
+			vals[a.name] = types.StringPointerValue(a.value(m))
 		}
 		obj, d := types.ObjectValue(memberObjectType.AttrTypes, vals)
 		diags.Append(d...)

@@ -89,9 +89,9 @@ func TestAccSharingPolicy_refusedAtPlan(t *testing.T) {
 			refused(testAccImageShareConfig(testImage, []string{p0, p1}, nil), "ims_image_share projects", "project "+p1,
 				"the provider's sharing_policy block does not allow it", "allowed_projects"),
 			refused(testAccImageShareConfig(testImage, nil, []string{testRecipientDomain}), "domains", "account "+testRecipientDomain),
-			refused(testAccImageShareMemberConfig("m", testImage, hclArg("organization_urn", strings.Replace(orgURN, "o-abc123", "o-zzz999", 1))),
+			refused(testAccImageShareMemberConfig("m", hclArg("organization_urn", strings.Replace(orgURN, "o-abc123", "o-zzz999", 1))),
 				"ims_image_share_member organization_urn", "o-zzz999"),
-			refused(testAccImageShareMemberConfig("m", testImage, hclArg("project_id", p1)), "ims_image_share_member project_id", p1),
+			refused(testAccImageShareMemberConfig("m", hclArg("project_id", p1)), "ims_image_share_member project_id", p1),
 		},
 	})
 	if n := a.emu.Requests(); n != 0 {
