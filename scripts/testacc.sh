@@ -22,5 +22,5 @@ fi
 parallel=${TESTACC_PARALLEL:-8}
 echo "==> acceptance tests with $version (-parallel $parallel)"
 start=$(date +%s)
-go test -count=1 -timeout 30m -parallel "$parallel" "$@" ./internal/provider/...
+go test -count=1 -timeout 30m -parallel "$parallel" "$@" ./internal/provider/... ./cmd/...
 echo "==> acceptance tests with $version: $(($(date +%s) - start)) s"

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -40,6 +41,9 @@ func newWorkspace(t *testing.T, folder string) *cliWorkspace {
 			t.Skip("no Terraform CLI: set TF_ACC_TERRAFORM_PATH")
 		}
 	}
+	if !hasTerraformTest(cli) {
+		t.Skip("terraform test needs Terraform (or OpenTofu) >= 1.6")
+	}
 	tmp := t.TempDir()
 	w := &cliWorkspace{t: t, cli: cli, dir: filepath.Join(tmp, "module"), rc: filepath.Join(tmp, "cli.tfrc"), plugins: filepath.Join(tmp, "plugins")}
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(w.plugins, "terraform-provider-ims"), "../..").CombinedOutput(); err != nil {
@@ -52,6 +56,26 @@ func newWorkspace(t *testing.T, folder string) *cliWorkspace {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// hasTerraformTest reports a CLI of version 1.6 or later, which has
+// terraform test.
+func hasTerraformTest(cli string) bool {
+	out, err := exec.Command(cli, "version", "-json").Output() //nolint:gosec // The test's own CLI.
+	if err != nil {
+		return false
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if json.Unmarshal(out, &v) != nil {
+		return false
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major > 1 || major == 1 && minor >= 6
 }
 
 // run runs the CLI in the module with the workspace's environment and

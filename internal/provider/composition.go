@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -46,7 +47,9 @@ type holding struct {
 	kind     holdingKind
 	typeName string
 	// attrs are the type's attributes of each member kind, for messages.
-	attrs   [3]string
+	attrs [3]string
+	// status is the recipient\'s status an accepter asks for.
+	status  string
 	members members
 	// unknown is set when the members are not known at plan time: the
 	// object is then taken to hold any member.
@@ -91,6 +94,9 @@ type plannedObject struct {
 	token  string
 	action planAction
 	held   holding
+	// prior is what the object held before this plan (an update or a
+	// no-op), nil for a create or a destroy.
+	prior *holding
 }
 
 // compositionGuard is what one provider process records of the objects
@@ -98,7 +104,15 @@ type plannedObject struct {
 type compositionGuard struct {
 	mu      sync.Mutex
 	planned map[string][]*plannedObject
-	claims  map[string][]holding
+	claims  map[string][]claim
+}
+
+// claim is what an object created or updated in this process holds, and
+// the object's token (kept in its private state), so that the object's own
+// later Delete is not kept from removing it.
+type claim struct {
+	held  holding
+	token string
 }
 
 // imageKey names an image for the guard: one provider configuration
@@ -128,6 +142,17 @@ func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) 
 			list[i] = obj
 			return nil
 		}
+	}
+	if obj.action != planDestroy {
+		// The same object planned again in a process that lives longer
+		// than one walk (terraform test plans and applies a run, and may
+		// run several, with one provider process): an earlier plan that
+		// holds what this one holds, or held before it. Two objects that
+		// hold exactly the same are taken for one here; the apply's locks
+		// and checks still keep them apart.
+		list = slices.DeleteFunc(list, func(o *plannedObject) bool {
+			return o.action != planDestroy && (o.held.same(obj.held) || obj.prior != nil && o.held.same(*obj.prior))
+		})
 	}
 	g.planned[key] = append(list, obj)
 	for _, o := range list {
@@ -207,40 +232,89 @@ func twoOnOneImage(a, b holding, imageID string) diag.Diagnostic {
 	return nil
 }
 
-// claim records that an object created or updated in this apply holds h.
-func (g *compositionGuard) claim(key string, h holding) {
+// same reports two holdings of one type that hold the same members.
+func (a holding) same(b holding) bool {
+	return a.kind == b.kind && a.typeName == b.typeName && !a.unknown && !b.unknown && a.status == b.status &&
+		a.members.minus(b.members).empty() && b.members.minus(a.members).empty()
+}
+
+// forget drops the plans of objects that a Delete applied in this process
+// removed, so that a later plan in the same process (terraform test's next
+// run) does not take them for live objects.
+func (g *compositionGuard) forget(key, token string, h holding) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if list, ok := g.planned[key]; ok {
+		g.planned[key] = slices.DeleteFunc(list, func(o *plannedObject) bool {
+			return o.held.kind == h.kind && o.held.overlaps(h)
+		})
+	}
+	if list, ok := g.claims[key]; ok && token != "" {
+		g.claims[key] = slices.DeleteFunc(list, func(c claim) bool { return c.token == token })
+	}
+}
+
+// forgetAfter forgets what a Delete removed (see forget), when it
+// succeeded.
+func (g *compositionGuard) forgetAfter(key, token string, h holding, diags *diag.Diagnostics) {
+	if !diags.HasError() {
+		g.forget(key, token, h)
+	}
+}
+
+// objectToken is the token an object's private state holds (see
+// planToken), or "" for an object written before tokens were kept.
+func objectToken(ctx context.Context, p privateData) string {
+	if p == nil {
+		return ""
+	}
+	raw, _ := p.GetKey(ctx, planTokenKey)
+	var token string
+	if len(raw) > 0 && json.Unmarshal(raw, &token) != nil {
+		return ""
+	}
+	return token
+}
+
+// claim records that the object of token, created or updated in this
+// process, holds h; a claim of the same object is replaced.
+func (g *compositionGuard) claim(key, token string, h holding) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.claims == nil {
-		g.claims = map[string][]holding{}
+		g.claims = map[string][]claim{}
 	}
-	g.claims[key] = append(g.claims[key], h)
+	list := g.claims[key]
+	if token != "" {
+		list = slices.DeleteFunc(list, func(c claim) bool { return c.token == token })
+	}
+	g.claims[key] = append(list, claim{held: h, token: token})
 }
 
 // claimedLocked reports whether a claim on the image overlaps h.
 func (g *compositionGuard) claimedLocked(key string, h holding) bool {
 	for _, c := range g.claims[key] {
-		if c.overlaps(h) {
+		if c.held.overlaps(h) {
 			return true
 		}
 	}
 	return false
 }
 
-// kept is the part of h that claims of this apply hold, which a Delete
-// must leave: the members, or for the recipient's status whether it is
-// claimed.
-func (g *compositionGuard) kept(key string, h holding) (members, bool) {
+// kept is the part of h that claims of other objects than token's hold,
+// which a Delete must leave: the members, or for the recipient's status
+// whether it is claimed.
+func (g *compositionGuard) kept(key, token string, h holding) (members, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var out members
 	claimed := false
 	for _, c := range g.claims[key] {
-		if !c.overlaps(h) {
+		if token != "" && c.token == token || !c.held.overlaps(h) {
 			continue
 		}
 		claimed = true
-		out = out.union(h.members.minus(h.members.minus(c.members)))
+		out = out.union(h.members.minus(h.members.minus(c.held.members)))
 	}
 	return out, claimed
 }
@@ -284,6 +358,14 @@ func guardPlan[M heldModel](ctx context.Context, d *providerData, req resource.M
 		return
 	}
 	obj.held = held
+	if obj.action == planKeep {
+		var prior M
+		if !req.State.Get(ctx, &prior).HasError() {
+			if h, diags := prior.holding(ctx); !diags.HasError() {
+				obj.prior = &h
+			}
+		}
+	}
 	if obj.action != planDestroy {
 		obj.token = planToken(ctx, req, resp)
 		resp.Diagnostics.Append(policyPlan[M](ctx, d, req, held, imageID)...)

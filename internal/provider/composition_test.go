@@ -29,7 +29,8 @@ func TestCompositionGuard(t *testing.T) {
 	member := func(id string) holding {
 		return holding{kind: holdMember, typeName: "ims_image_share_member", members: members{kindProject: {id}}}
 	}
-	accepter := holding{kind: holdStatus, typeName: "ims_image_share_accepter"}
+	accepter := holding{kind: holdStatus, typeName: "ims_image_share_accepter", status: "accepted"}
+	rejecter := holding{kind: holdStatus, typeName: "ims_image_share_accepter", status: "rejected"}
 	const p, q = "5a5a0000000000000000000000000000", "5a5a0000000000000000000000000001"
 	type step struct {
 		obj   plannedObject
@@ -55,8 +56,13 @@ func TestCompositionGuard(t *testing.T) {
 		{"create_before_destroy apply", []step{{obj: plannedObject{token: "n", action: planCreate, held: share(p)}, claim: true}, {obj: plannedObject{action: planDestroy, held: share(p)}}}, ""},
 		{"share and member", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", held: member(q)}}}, "never both on one image"},
 		{"two shares", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: share(q)}}}, "Merge them"},
-		{"two members of one", []step{{obj: plannedObject{token: "a", held: member(p)}}, {obj: plannedObject{token: "b", held: member(p)}}}, "Keep one"},
-		{"two accepters", []step{{obj: plannedObject{token: "a", held: accepter}}, {obj: plannedObject{token: "b", held: accepter}}}, "Keep one"},
+		// The same object planned twice in one process (terraform test
+		// plans and applies with one), or two that hold exactly the same:
+		// the apply's locks keep the latter apart.
+		{"one member planned twice", []step{{obj: plannedObject{token: "a", held: member(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: member(p)}}}, ""},
+		{"one share planned twice", []step{{obj: plannedObject{token: "a", action: planCreate, held: share(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: share(p)}}}, ""},
+		{"one share planned again, changed", []step{{obj: plannedObject{token: "a", action: planCreate, held: share(p)}}, {obj: plannedObject{token: "b", held: share(p, q), prior: ptr(share(p))}}}, ""},
+		{"two accepters", []step{{obj: plannedObject{token: "a", held: accepter}}, {obj: plannedObject{token: "b", held: rejecter}}}, "Keep one"},
 		{"two members", []step{{obj: plannedObject{token: "a", held: member(p)}}, {obj: plannedObject{token: "b", held: member(q)}}}, ""},
 		{"two destroys", []step{{obj: plannedObject{action: planDestroy, held: share(p)}}, {obj: plannedObject{action: planDestroy, held: member(p)}}}, ""},
 		{"owner and recipient", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", held: accepter}}}, ""},
@@ -65,8 +71,8 @@ func TestCompositionGuard(t *testing.T) {
 		for _, reversed := range []bool{false, true} {
 			steps := tt.steps
 			if reversed {
-				if tt.steps[0].claim {
-					continue // An apply comes after its own plan.
+				if tt.steps[0].claim || tt.steps[1].obj.prior != nil {
+					continue // An apply, or a later plan, comes after its plan.
 				}
 				steps = []step{tt.steps[1], tt.steps[0]}
 			}
@@ -78,7 +84,7 @@ func TestCompositionGuard(t *testing.T) {
 					got = d.Summary() + ": " + d.Detail()
 				}
 				if s.claim {
-					g.claim("r/img", obj.held)
+					g.claim("r/img", obj.token, obj.held)
 				}
 			}
 			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
@@ -88,21 +94,32 @@ func TestCompositionGuard(t *testing.T) {
 	}
 }
 
+func ptr[T any](v T) *T { return &v }
+
 // TestCompositionGuardKept: a Delete leaves exactly what a claim of the
 // same apply holds.
 func TestCompositionGuardKept(t *testing.T) {
 	const p, q = "5a5a0000000000000000000000000000", "5a5a0000000000000000000000000001"
 	var g compositionGuard
-	g.claim("r/img", holding{kind: holdAll, members: members{kindProject: {p}}})
-	kept, claimed := g.kept("r/img", holding{kind: holdAll, members: members{kindProject: {q, strings.ToUpper(p)}}})
+	g.claim("r/img", "new", holding{kind: holdAll, members: members{kindProject: {p}}})
+	kept, claimed := g.kept("r/img", "old", holding{kind: holdAll, members: members{kindProject: {q, strings.ToUpper(p)}}})
 	if !claimed || kept.String() != "project "+strings.ToUpper(p) {
 		t.Errorf("kept %v (claimed %v), want project %s", kept, claimed, strings.ToUpper(p))
 	}
-	if kept, claimed := g.kept("r/other", holding{kind: holdAll, members: members{kindProject: {p}}}); claimed || !kept.empty() {
+	if kept, claimed := g.kept("r/other", "old", holding{kind: holdAll, members: members{kindProject: {p}}}); claimed || !kept.empty() {
 		t.Errorf("another image: kept %v", kept)
 	}
-	if _, claimed := g.kept("r/img", holding{kind: holdStatus}); claimed {
+	if _, claimed := g.kept("r/img", "old", holding{kind: holdStatus}); claimed {
 		t.Error("the owner's claim kept the recipient's status")
+	}
+	// An object's own claim (an earlier run of terraform test in the same
+	// process created it) does not keep its Delete from removing.
+	if kept, claimed := g.kept("r/img", "new", holding{kind: holdAll, members: members{kindProject: {p}}}); claimed || !kept.empty() {
+		t.Errorf("the object's own claim kept %v", kept)
+	}
+	g.forget("r/img", "new", holding{kind: holdAll, members: members{kindProject: {p}}})
+	if _, claimed := g.kept("r/img", "", holding{kind: holdAll, members: members{kindProject: {p}}}); claimed {
+		t.Error("a deleted object's claim outlived its Delete")
 	}
 }
 

@@ -156,7 +156,7 @@ func (m imageShareAccepterModel) writeTimeouts() timeouts.Value { return m.Timeo
 
 // holding is the recipient's status (see composition.go).
 func (m imageShareAccepterModel) holding(context.Context) (holding, diag.Diagnostics) { //nolint:unparam // heldModel: a share's can fail.
-	return holding{kind: holdStatus, typeName: "ims_image_share_accepter"}, nil
+	return holding{kind: holdStatus, typeName: "ims_image_share_accepter", status: m.Status.ValueString()}, nil
 }
 
 // ModifyPlan refuses a plan that Terraform cannot apply without losing the
@@ -339,7 +339,7 @@ func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.Cr
 		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	default:
 		resp.Diagnostics.Append(op.state(plan, status).save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), holding{kind: holdStatus, typeName: "ims_image_share_accepter"})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdStatus, typeName: "ims_image_share_accepter"})
 	}
 }
 
@@ -409,7 +409,7 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 	case op.statusNotSet(want, status) != nil:
 		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	default:
-		r.data.guard.claim(op.key(), holding{kind: holdStatus, typeName: "ims_image_share_accepter"})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdStatus, typeName: "ims_image_share_accepter"})
 	}
 }
 
@@ -422,7 +422,9 @@ func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	op.recorded = recordedKept
-	if _, claimed := r.data.guard.kept(op.key(), holding{kind: holdStatus}); claimed {
+	token := objectToken(ctx, req.Private)
+	defer r.data.guard.forgetAfter(op.key(), token, holding{kind: holdStatus, typeName: "ims_image_share_accepter"}, &resp.Diagnostics)
+	if _, claimed := r.data.guard.kept(op.key(), token, holding{kind: holdStatus}); claimed {
 		// The successor of a create_before_destroy replacement set the
 		// status in this apply: rejecting now would undo it.
 		resp.Diagnostics.AddWarning("Image left as its successor set it",

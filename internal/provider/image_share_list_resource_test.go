@@ -183,7 +183,7 @@ func TestAccImageShareListResource_hostileName(t *testing.T) {
 						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
 							"image_id": knownvalue.StringExact(testImage), "region": knownvalue.StringExact(testRegion),
 						}),
-						knownvalue.StringExact("gold]0;pwned[2J Error: fake (1 member)")),
+						knownvalue.StringExact("gold Error: fake (1 member)")),
 				},
 			},
 		},

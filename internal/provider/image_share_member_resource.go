@@ -337,7 +337,7 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 		// not taint the resource and replace it (which would remove the
 		// member and send it back to pending).
 		resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), holding{kind: holdMember, typeName: "ims_image_share_member", members: want})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdMember, typeName: "ims_image_share_member", members: want})
 		if writeErr != nil {
 			op.recorded = "IMS holds the member nonetheless (read back after the failure), so it is recorded in state."
 			d := op.failure(writeErr)
@@ -486,7 +486,9 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 	// Remove the member by the spelling IMS lists (its URN where state has
 	// one): an imported member has only its member_id.
 	target := prior.member()
-	if kept, _ := r.data.guard.kept(op.key(), holding{kind: holdMember, members: target}); !kept.empty() {
+	token := objectToken(ctx, req.Private)
+	defer r.data.guard.forgetAfter(op.key(), token, holding{kind: holdMember, typeName: "ims_image_share_member", members: target}, &resp.Diagnostics)
+	if kept, _ := r.data.guard.kept(op.key(), token, holding{kind: holdMember, members: target}); !kept.empty() {
 		// The successor of a create_before_destroy replacement holds it.
 		resp.Diagnostics.Append(keptByAnother(op, kept))
 		return

@@ -235,7 +235,7 @@ func TestAccImageShareMemberResource_manyOnOneImage(t *testing.T) {
 	var ids []string
 	for i := range 10 {
 		ids = append(ids, testRecipientProject(i))
-		config += testAccImageShareMemberConfig(fmt.Sprintf("m%d", i), testImage, hclArg("project_id", testRecipientProject(i)))
+		config += testAccImageShareMemberConfig(fmt.Sprintf("m%d", i), hclArg("project_id", testRecipientProject(i)))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -290,23 +290,24 @@ func TestAccImageShareMemberResource_importOrganizationWithoutURN(t *testing.T) 
 }
 
 // TestAccImageShareMemberResource_twoForOneMember: two resources naming
-// one member in one configuration are refused at plan time, before any
-// write: destroying either would remove the member for both.
+// one member in one apply (the plan cannot tell them from one resource
+// planned twice): the provider serializes them, the second is refused by
+// name, and only one records it.
 func TestAccImageShareMemberResource_twoForOneMember(t *testing.T) {
 	a := newTestAccount(t)
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+	a.emu.SetJobDelay(time.Second)
 	p0 := testRecipientProject(0)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: a.providerConfig() + testAccImageShareMemberConfig("a", hclArg("project_id", p0)) +
 				testAccImageShareMemberConfig("b", hclArg("project_id", p0)),
-			ExpectError: errRe("Two resources manage the sharing of one image", "two ims_image_share_member for one member", "project "+p0,
-				"Nothing was changed"),
+			ExpectError: errRe("Image already shared with this member", "project "+p0),
 		}},
 	})
-	if n := a.emu.Writes(); n != 0 {
-		t.Errorf("%d writes, want none", n)
+	if n := a.emu.Writes(); n != 2 {
+		t.Errorf("%d writes, want 2: one add, and the destroy of the one that recorded it", n)
 	}
 }
 

@@ -285,7 +285,7 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(op.disagrees(want, state.held))
 	default:
 		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), holding{kind: holdAll, typeName: "ims_image_share", members: want})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdAll, typeName: "ims_image_share", members: want})
 	}
 }
 
@@ -369,7 +369,7 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	case op.disagrees(want, state.held) != nil:
 		resp.Diagnostics.Append(op.disagrees(want, state.held))
 	default:
-		r.data.guard.claim(op.key(), holding{kind: holdAll, typeName: "ims_image_share", members: want})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdAll, typeName: "ims_image_share", members: want})
 	}
 }
 
@@ -384,9 +384,11 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	op.recorded = recordedKept
+	token := objectToken(ctx, req.Private)
+	defer r.data.guard.forgetAfter(op.key(), token, holding{kind: holdAll, typeName: "ims_image_share", members: have}, &resp.Diagnostics)
 	// A resource created in this apply that holds some of the members
 	// (the successor of a create_before_destroy replacement) keeps them.
-	kept, _ := r.data.guard.kept(op.key(), holding{kind: holdAll, members: have})
+	kept, _ := r.data.guard.kept(op.key(), token, holding{kind: holdAll, members: have})
 	if !kept.empty() {
 		resp.Diagnostics.Append(keptByAnother(op, kept))
 		have = have.minus(kept)
