@@ -1,6 +1,9 @@
 package emulator
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // Readings choose, where the IMS reference can be read more than one way,
 // which reading the emulator follows, so that the provider is tested under
@@ -31,6 +34,38 @@ type Readings struct {
 	// project) of an image shared with it; the reference documents the
 	// list for the owner only.
 	RecipientMembers RecipientMembersReading
+	// OrgRemoveBy is which spelling of an organization BatchDeleteMembers
+	// removes: ims_03_0623 calls organizations a list of URNs, but its
+	// request example sends bare o-, r- and ou- IDs. A removal that names
+	// an organization in the other spelling ends in a job that reports
+	// SUCCESS and leaves the organization a member. Default: either.
+	OrgRemoveBy OrgRemoveReading
+}
+
+// OrgRemoveReading is one reading of how a removal names an organization.
+type OrgRemoveReading int
+
+// The readings of BatchDeleteMembers' organizations.
+const (
+	// OrgRemoveEither removes by URN or by bare ID.
+	OrgRemoveEither OrgRemoveReading = iota
+	// OrgRemoveByURN removes by URN only (the page's field description).
+	OrgRemoveByURN
+	// OrgRemoveByID removes by bare ID only (the page's example).
+	OrgRemoveByID
+)
+
+// removesOrganization reports whether a removal that names an
+// organization as v removes it, by the readings. s.mu is held.
+func (s *Server) removesOrganization(v string) bool {
+	urn := strings.HasPrefix(v, "organizations::")
+	switch s.readings.OrgRemoveBy {
+	case OrgRemoveByURN:
+		return urn
+	case OrgRemoveByID:
+		return !urn
+	}
+	return true
 }
 
 // RecipientMembersReading is one reading of a recipient's members list.

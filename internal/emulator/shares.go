@@ -365,6 +365,10 @@ func (s *Server) planShare(r *http.Request, who authResult, add bool, images, pr
 			if strings.HasPrefix(urn, "organizations::") {
 				u = &urn
 			}
+			if !add && !s.removesOrganization(urn) {
+				// The job succeeds and the organization stays.
+				continue
+			}
 			next = s.editMembers(next, add, img, "organization", id, u, now)
 			c.edits = append(c.edits, edit{"organization", id, u})
 		}

@@ -466,7 +466,7 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 		resp.Diagnostics.Append(keptByAnother(op, kept))
 		return
 	}
-	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, target)
+	writeErr := op.remove(ctx, target)
 	list, readErr := op.listMembers(ctx)
 	if readErr != nil {
 		if gone, err := op.gone(ctx, readErr); gone && !refusedOtherwise(writeErr) {

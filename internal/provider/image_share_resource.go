@@ -325,11 +325,11 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	writeErr := op.write(ctx, r.data.client.AddImageMembers, added)
 	switch {
 	case writeErr != nil && isQuota(writeErr) && !removed.empty():
-		if writeErr = op.write(ctx, r.data.client.RemoveImageMembers, removed); writeErr == nil {
+		if writeErr = op.remove(ctx, removed); writeErr == nil {
 			writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
 		}
 	case writeErr == nil:
-		writeErr = op.write(ctx, r.data.client.RemoveImageMembers, removed)
+		writeErr = op.remove(ctx, removed)
 	}
 	state, readErr := op.readShare(ctx, plan, want)
 	op.recorded = recordedReadBack
@@ -374,7 +374,7 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 		resp.Diagnostics.Append(keptByAnother(op, kept))
 		have = have.minus(kept)
 	}
-	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, have)
+	writeErr := op.remove(ctx, have)
 	state, readErr := op.readShare(ctx, prior, have)
 	if readErr != nil {
 		if gone, err := op.gone(ctx, readErr); gone && !refusedOtherwise(writeErr) {

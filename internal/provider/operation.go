@@ -183,6 +183,52 @@ func (o *imageOp) write(ctx context.Context, start startFunc, m members) error {
 	return o.wait(ctx, jobID)
 }
 
+// remove starts one job that removes the members m, unless m is empty,
+// and waits for it. IMS's delete page (ims_03_0623) calls organizations
+// URNs, but its example sends bare IDs: an organization the image still
+// lists after the job is removed again by each other spelling IMS lists
+// for it (its member_id, its urn, the URN's last segment) in turn, until
+// none is left. The caller's read-back decides what happened.
+func (o *imageOp) remove(ctx context.Context, m members) error {
+	if err := o.write(ctx, o.data.client.RemoveImageMembers, m); err != nil || len(m[kindOrganization]) == 0 {
+		return err
+	}
+	tried := map[string]bool{}
+	for _, v := range m[kindOrganization] {
+		tried[strings.ToLower(v)] = true
+	}
+	for range 3 {
+		list, err := o.listMembers(ctx)
+		if err != nil {
+			return nil
+		}
+		var again members
+		for _, x := range list {
+			if kindOf(x) != kindOrganization || !m.has(kindOrganization, x.MemberID) {
+				continue
+			}
+			urn := ""
+			if x.URN != nil {
+				urn = *x.URN
+			}
+			for _, alt := range []string{x.MemberID, urn, x.MemberID[strings.LastIndexAny(x.MemberID, ":/")+1:]} {
+				if alt != "" && !tried[strings.ToLower(alt)] {
+					tried[strings.ToLower(alt)] = true
+					again[kindOrganization] = append(again[kindOrganization], alt)
+					break
+				}
+			}
+		}
+		if again.empty() {
+			return nil
+		}
+		if err := o.write(ctx, o.data.client.RemoveImageMembers, again); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // wait polls a job of the operation to its end, keeping the per-image
 // failures a SUCCESS job may report, for notApplied.
 func (o *imageOp) wait(ctx context.Context, jobID string) error {
