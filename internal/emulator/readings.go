@@ -40,6 +40,13 @@ type Readings struct {
 	// an organization in the other spelling ends in a job that reports
 	// SUCCESS and leaves the organization a member. Default: either.
 	OrgRemoveBy OrgRemoveReading
+	// SharedTypeAcceptedOnly lists an image shared with the caller with
+	// __imagetype "shared" only once the caller has accepted it, as
+	// ims_03_0602 words __imagetype ("images others share with you and
+	// you have accepted"); a pending or rejected share then has no
+	// __imagetype and is found by visibility=shared&member_status= (the
+	// SDK's wording) only. By default every share is "shared".
+	SharedTypeAcceptedOnly bool
 }
 
 // OrgRemoveReading is one reading of how a removal names an organization.

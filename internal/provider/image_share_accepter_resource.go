@@ -183,7 +183,7 @@ var shareStatuses = []string{"accepted", "pending", "rejected"}
 // membership (GET …/members/{member_id} with its project as both), which
 // the reference documents for the owner only: when IMS refuses that read
 // (403) or answers not-found, the recipient's image list decides instead
-// (__imagetype=shared&visibility=shared&id=…, for each member_status).
+// (visibility=shared&id=…, for each member_status: see incomingImages).
 func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 	ctx, cancel := readContext(ctx)
 	defer cancel()
@@ -205,8 +205,7 @@ func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 	}
 	for _, status := range shareStatuses {
 		found := false
-		lerr := op.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: op.target.endpoint, ProjectID: op.target.projectID,
-			ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: status, EnterpriseProjectID: defaultEnterpriseProject},
+		lerr := op.data.client.ListImages(ctx, incomingImages(op.target, status, op.imageID, defaultEnterpriseProject),
 			func(images []ims.Image) error {
 				for _, img := range images {
 					found = found || (img.ID == op.imageID && img.Owner != op.target.projectID)

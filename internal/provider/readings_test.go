@@ -3,9 +3,15 @@ package provider
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
@@ -54,6 +60,73 @@ func TestAccReadings_orgRemoveBy(t *testing.T) {
 						Check: func(*terraform.State) error {
 							expectMembers(t, a, testImage, p0, "r-ghi789")
 							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_sharedTypeAcceptedOnly: pending and rejected shares are
+// found by ims_incoming_image_shares and by the accepter's fallback (its own
+// member read refused), whether or not IMS lists them as
+// __imagetype=shared (ims_03_0602 words it "and you have accepted"): a
+// rejected accepter stays in state, rejected.
+func TestAccReadings_sharedTypeAcceptedOnly(t *testing.T) {
+	for name, acceptedOnly := range map[string]bool{"every share": false, "accepted only": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{SharedTypeAcceptedOnly: acceptedOnly, RecipientRead: 403})
+			recipient := testRecipientProject(0)
+			for i, status := range []string{"pending", "accepted", "rejected"} {
+				m := emulator.NewMember(listImageID(700+i), "project", status, "r", time.Now())
+				m.MemberID = recipient
+				a.emu.SetImage(testProject, listImageID(700+i), emulator.ImageOptions{CreatedAt: fmt.Sprintf("2024-0%d-01T00:00:00Z", i+1)})
+				a.emu.SetMembers(testProject, listImageID(700+i), []emulator.Member{m})
+			}
+			ds := "data.ims_incoming_image_shares.all"
+			config := a.recipientProviderConfig() + testAccIncomingConfig("all") +
+				testAccImageShareAccepterConfig(listImageID(702), hclArg("status", "rejected"))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(ds, tfjsonpath.New("ids"), idList(listImageID(702), listImageID(701), listImageID(700))),
+							statecheck.ExpectKnownValue(accepterAddr, tfjsonpath.New("status"), knownvalue.StringExact("rejected")),
+						},
+					},
+					{Config: config, PlanOnly: true},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_sharedTypeAcceptedOnlyList: the accepter list resource
+// finds pending and rejected shares under both readings of __imagetype.
+func TestAccReadings_sharedTypeAcceptedOnlyList(t *testing.T) {
+	for name, acceptedOnly := range map[string]bool{"every share": false, "accepted only": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{SharedTypeAcceptedOnly: acceptedOnly})
+			for i, status := range []string{"pending", "accepted", "rejected"} {
+				m := emulator.NewMember(listImageID(700+i), "project", status, "r", time.Now())
+				m.MemberID = testRecipientProject(0)
+				a.emu.SetMembers(testProject, listImageID(700+i), []emulator.Member{m})
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				Steps: []resource.TestStep{
+					{Config: testAccQueryInit},
+					{
+						Query:  true,
+						Config: a.recipientProviderConfig() + testAccImageShareAccepterListConfig("all"),
+						QueryResultChecks: []querycheck.QueryResultCheck{
+							querycheck.ExpectLength("ims_image_share_accepter.all", 3),
 						},
 					},
 				},
