@@ -47,6 +47,12 @@ type Readings struct {
 	// __imagetype and is found by visibility=shared&member_status= (the
 	// SDK's wording) only. By default every share is "shared".
 	SharedTypeAcceptedOnly bool
+	// CapCode is the code an add past one image's tenant cap
+	// (MaxMembers; a full-ECS image: MaxMembersFullECS) is refused with.
+	// The error-code table words IMG.0088 as "The number of shared images
+	// has reached the quota" and no page names the code of the per-image
+	// cap. Default: IMG.0088.
+	CapCode string
 }
 
 // OrgRemoveReading is one reading of how a removal names an organization.

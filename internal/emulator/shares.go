@@ -377,7 +377,11 @@ func (s *Server) planShare(r *http.Request, who authResult, add bool, images, pr
 			limit = MaxMembersFullECS
 		}
 		if add && len(next) > limit {
-			return nil, "IMG.0088", fmt.Sprintf("The image %s would be shared with %d tenants, more than the quota of %d", img, len(next), limit)
+			code := "IMG.0088"
+			if s.readings.CapCode != "" {
+				code = s.readings.CapCode
+			}
+			return nil, code, fmt.Sprintf("The image %s would be shared with %d tenants, more than the quota of %d", img, len(next), limit)
 		}
 		changes = append(changes, c)
 	}

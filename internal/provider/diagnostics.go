@@ -296,8 +296,10 @@ func shareCodeAdvice(code string) string {
 	case "IMG.0076":
 		return "An image cannot be shared with its own project or account: remove it from projects or domains."
 	case "IMG.0088":
-		return fmt.Sprintf("IMG.0088 means the sharing quota is reached (a system or data disk image can be shared with at most %d tenants, "+
-			"a full-ECS image with at most 10). Remove members, or ask Huawei Cloud to raise the quota.", ims.MaxShareMembers)
+		return fmt.Sprintf("IMG.0088: the IMS error-code table words it \"The number of shared images has reached the quota\" and advises "+
+			"increasing the quota. It may mean this image's tenant cap (Restrictions on Image Sharing: a system or data disk image can be "+
+			"shared with at most %d tenants, a full-ECS image with at most %d): remove members. Or it may mean the account's quotas of "+
+			"shared images and image members (image_shared, image_member): ask Huawei Cloud to raise them.", predictedCap, predictedCapFullECS)
 	case "IMG.0089":
 		return "Public and Marketplace images cannot be shared: share a private copy of the image instead."
 	case "IMG.0098":

@@ -309,7 +309,8 @@ func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest,
 
 // Update adds before it removes, one job each, so that a failure in
 // between leaves the image shared with more members, never fewer than
-// either side wants; at the sharing quota (IMG.0088) it removes first,
+// either side wants; when adding first would pass the image's tenant cap
+// (predicted, see overCap, or answered with IMG.0088) it removes first,
 // since adding first can never succeed there. Whatever happened, state
 // ends as what IMS holds.
 func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -322,14 +323,22 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	added, removed := want.minus(have), have.minus(want)
-	writeErr := op.write(ctx, r.data.client.AddImageMembers, added)
-	switch {
-	case writeErr != nil && isQuota(writeErr) && !removed.empty():
+	var writeErr error
+	if !added.empty() && !removed.empty() && op.overCap(ctx, have, added) {
+		// Adding first would pass the image's tenant cap.
 		if writeErr = op.remove(ctx, removed); writeErr == nil {
 			writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
 		}
-	case writeErr == nil:
-		writeErr = op.remove(ctx, removed)
+	} else {
+		writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
+		switch {
+		case writeErr != nil && isQuota(writeErr) && !removed.empty():
+			if writeErr = op.remove(ctx, removed); writeErr == nil {
+				writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
+			}
+		case writeErr == nil:
+			writeErr = op.remove(ctx, removed)
+		}
 	}
 	state, readErr := op.readShare(ctx, plan, want)
 	op.recorded = recordedReadBack

@@ -382,6 +382,45 @@ func refusedOtherwise(err error) bool {
 		apiErr.Code != "" && apiErr.Code != ims.CodeImageNotFound
 }
 
+// Tenant caps of one image. ims_03_0903 (Restrictions on Image Sharing)
+// names 128 tenants for a system or data disk image and 10 for a full-ECS
+// image; the provider's earlier reading (and its attribute limits) said
+// 256. The prediction takes the lower number: above it, removing first
+// costs nothing but the order of two jobs.
+const (
+	predictedCap        = 128
+	predictedCapFullECS = 10
+)
+
+// overCap predicts whether adding added to an image that holds have would
+// pass the image's tenant cap, so that a swap removes first. No page names
+// the code IMS refuses the cap with (the error-code table words IMG.0088
+// as the quota of shared images), so the swap cannot wait for IMG.0088
+// alone. Between the two caps, the image list's __whole_image decides; an
+// image list that cannot be read predicts nothing (the IMG.0088 fallback
+// remains).
+func (o *imageOp) overCap(ctx context.Context, have, added members) bool {
+	n := 0
+	for _, k := range have.union(added) {
+		n += len(k)
+	}
+	switch {
+	case n > predictedCap:
+		return true
+	case n <= predictedCapFullECS:
+		return false
+	}
+	whole := false
+	err := o.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, ID: o.imageID,
+		EnterpriseProjectID: defaultEnterpriseProject}, func(images []ims.Image) error {
+		for _, img := range images {
+			whole = whole || (img.ID == o.imageID && bool(img.WholeImage))
+		}
+		return nil
+	})
+	return err == nil && whole
+}
+
 // isQuota reports IMS's sharing-quota refusal, as an answer or as a failed
 // job.
 func isQuota(err error) bool {

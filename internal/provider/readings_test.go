@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -128,6 +129,43 @@ func TestAccReadings_sharedTypeAcceptedOnlyList(t *testing.T) {
 						QueryResultChecks: []querycheck.QueryResultCheck{
 							querycheck.ExpectLength("ims_image_share_accepter.all", 3),
 						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_capCode: a full-ECS image shared with its ten tenants
+// swaps one for another in one apply, whether IMS refuses the per-image
+// cap with IMG.0088 or with another code (no page names it): the provider
+// predicts the cap from the members and the image list's __whole_image and
+// removes first. Past the cap, an add names IMS's code and the advice
+// gives both meanings of IMG.0088.
+func TestAccReadings_capCode(t *testing.T) {
+	for _, code := range []string{"IMG.0088", "IMG.0112"} {
+		t.Run(code, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{CapCode: code})
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{FullECS: true})
+			var ten []string
+			for i := range 10 {
+				ten = append(ten, testRecipientProject(i))
+			}
+			swapped := append(slices.Clone(ten[1:]), testRecipientProject(10))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{Config: a.providerConfig() + testAccImageShareConfig(testImage, ten, nil)},
+					{
+						Config: a.providerConfig() + testAccImageShareConfig(testImage, swapped, nil),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(swapped...)),
+						},
+					},
+					{
+						Config:      a.providerConfig() + testAccImageShareConfig(testImage, append(slices.Clone(swapped), testRecipientProject(11)), nil),
+						ExpectError: errRe(code),
 					},
 				},
 			})
