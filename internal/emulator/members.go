@@ -101,7 +101,11 @@ func (s *Server) serveMember(w http.ResponseWriter, r request) {
 	}
 	owner, ms := s.owner(imageID)
 	if owner != nil && owner.ID != projectID && s.readings.RecipientRead != 0 {
-		writeIMSError(w, s.readings.RecipientRead, "IMG.0106", "Only the owner of image "+imageID+" may read its members")
+		code := "IMG.0106"
+		if s.readings.RecipientReadCode != "" {
+			code = s.readings.RecipientReadCode
+		}
+		writeIMSError(w, s.readings.RecipientRead, code, "Only the owner of image "+imageID+" may read its members")
 		return
 	}
 	if owner == nil || (owner.ID != projectID && memberID != projectID) {

@@ -17,10 +17,14 @@ type Readings struct {
 	// maximum).
 	ImagePageCap int
 	// RecipientRead refuses a recipient's read of its own membership
-	// (GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id},
-	// documented for the image's owner) with this status, 403 or 404;
-	// zero serves it.
+	// (GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id};
+	// ims_03_0660 does not say who may call it) with this status (403,
+	// 404, 400, ...) and RecipientReadCode; zero serves it.
 	RecipientRead int
+	// RecipientReadCode is the IMS code of a refused recipient read;
+	// default IMG.0106. The error-code table lists IMG.0114 ("Failed to
+	// query the tenant details"), which such a read might answer.
+	RecipientReadCode string
 	// OmitURN lists organization members without their urn.
 	OmitURN bool
 	// HidePendingShares leaves an image shared with the caller, and not

@@ -172,3 +172,47 @@ func TestAccReadings_capCode(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReadings_recipientReadCode: the accepter plans, accepts, rejects
+// and drops a withdrawn share when IMS refuses the recipient's read of its
+// own membership with any code (403 IMG.0106, 400 IMG.0114 "Failed to query
+// the tenant details"): the image list decides.
+func TestAccReadings_recipientReadCode(t *testing.T) {
+	for name, r := range map[string]emulator.Readings{
+		"403 IMG.0106": {RecipientRead: 403},
+		"400 IMG.0114": {RecipientRead: 400, RecipientReadCode: "IMG.0114"},
+		"400 IMG.0001": {RecipientRead: 400, RecipientReadCode: "IMG.0001"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			shareWithRecipient(a)
+			a.emu.SetReadings(r)
+			config := func(status string) string {
+				return a.recipientProviderConfig() + testAccImageShareAccepterConfig(testImage, hclArg("status", status))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config: config("accepted"),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(accepterAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+						},
+					},
+					{
+						Config: config("rejected"),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(accepterAddr, tfjsonpath.New("status"), knownvalue.StringExact("rejected")),
+						},
+					},
+					{
+						PreConfig:          func() { a.emu.SetMembers(testProject, testImage, []emulator.Member{}) },
+						Config:             config("rejected"),
+						PlanOnly:           true,
+						ExpectNonEmptyPlan: true,
+					},
+				},
+			})
+		})
+	}
+}
