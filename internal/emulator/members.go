@@ -77,10 +77,15 @@ func (s *Server) serveMembers(w http.ResponseWriter, r request) {
 		CurrentCount int    `json:"current_count"`
 	}
 	out := struct {
-		Members  []Member `json:"members"`
-		Schema   string   `json:"schema"`
-		PageInfo pageInfo `json:"page_info"`
-	}{Members: page, Schema: "/v2/schemas/members", PageInfo: pageInfo{CurrentCount: len(page)}}
+		Members  *[]Member `json:"members,omitempty"`
+		Schema   string    `json:"schema"`
+		PageInfo pageInfo  `json:"page_info"`
+	}{Members: &page, Schema: "/v2/schemas/members", PageInfo: pageInfo{CurrentCount: len(page)}}
+	s.mu.Lock()
+	if len(page) == 0 && s.readings.OmitEmptyMembers {
+		out.Members = nil
+	}
+	s.mu.Unlock()
 	if end < len(members) {
 		out.PageInfo.NextMarker = base64.StdEncoding.EncodeToString([]byte(members[end-1].MemberID))
 	}

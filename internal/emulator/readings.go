@@ -57,6 +57,10 @@ type Readings struct {
 	// has reached the quota" and no page names the code of the per-image
 	// cap. Default: IMG.0088.
 	CapCode string
+	// OmitEmptyMembers leaves the members key out of a members page with
+	// no member, as the SDK's ListImageMembersResponse (members
+	// omitempty) would marshal it; by default the page has "members": [].
+	OmitEmptyMembers bool
 }
 
 // OrgRemoveReading is one reading of how a removal names an organization.

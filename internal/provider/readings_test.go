@@ -216,3 +216,39 @@ func TestAccReadings_recipientReadCode(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReadings_omitEmptyMembers: an image never shared is read, shared
+// for the first time (ims_image_share, ims_image_share_member) and
+// unshared whether IMS answers its empty members list with "members": []
+// or leaves the key out (the SDK marks it omitempty).
+func TestAccReadings_omitEmptyMembers(t *testing.T) {
+	for name, omit := range map[string]bool{"empty array": false, "omitted": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{OmitEmptyMembers: omit})
+			other, empty := listImageID(25), listImageID(26)
+			for _, img := range []string{testImage, other, empty} {
+				a.emu.SetImage(testProject, img, emulator.ImageOptions{})
+			}
+			p0 := testRecipientProject(0)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				CheckDestroy: func(*terraform.State) error {
+					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
+						return fmt.Errorf("after destroy the images are still shared with %v", ids)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{
+					Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil) +
+						testAccImageShareMemberConfig("p0", other, hclArg("project_id", p0)) + testAccImageMembersConfig("empty", empty),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0)),
+						statecheck.ExpectKnownValue(memberAddr("p0"), tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+						statecheck.ExpectKnownValue("data.ims_image_members.empty", tfjsonpath.New("members"), knownvalue.ListSizeExact(0)),
+					},
+				}},
+			})
+		})
+	}
+}
