@@ -84,6 +84,9 @@ func (s *Server) serveMembers(w http.ResponseWriter, r request) {
 	s.mu.Lock()
 	if len(page) == 0 && s.readings.OmitEmptyMembers {
 		out.Members = nil
+	} else {
+		page = s.listed(page)
+		out.Members = &page
 	}
 	s.mu.Unlock()
 	if end < len(members) {
@@ -119,7 +122,7 @@ func (s *Server) serveMember(w http.ResponseWriter, r request) {
 	}
 	for _, m := range ms {
 		if m.MemberID == memberID {
-			writeJSON(w, http.StatusOK, m)
+			writeJSON(w, http.StatusOK, s.listed([]Member{m})[0])
 			return
 		}
 	}

@@ -61,6 +61,26 @@ type Readings struct {
 	// no member, as the SDK's ListImageMembersResponse (members
 	// omitempty) would marshal it; by default the page has "members": [].
 	OmitEmptyMembers bool
+	// OrgMemberIDURN lists an organization member's member_id as its
+	// whole URN (where the share named one) instead of the URN's last
+	// segment; the reference's examples show only the last segment.
+	OrgMemberIDURN bool
+}
+
+// listed is members as the members paths answer them, by the readings.
+// s.mu is held.
+func (s *Server) listed(ms []Member) []Member {
+	if !s.readings.OrgMemberIDURN {
+		return ms
+	}
+	out := make([]Member, len(ms))
+	for i, m := range ms {
+		if m.MemberType == "organization" && m.URN != nil && *m.URN != "" {
+			m.MemberID = *m.URN
+		}
+		out[i] = m
+	}
+	return out
 }
 
 // OrgRemoveReading is one reading of how a removal names an organization.

@@ -252,3 +252,56 @@ func TestAccReadings_omitEmptyMembers(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReadings_orgMemberIDURN: organizations shared by ims_image_share
+// and ims_image_share_member plan no change after apply, import by their
+// bare ID, are found by ims_image_shares' member_ids and are removed,
+// whether IMS lists an organization's member_id as the URN's last segment
+// or as the whole URN.
+func TestAccReadings_orgMemberIDURN(t *testing.T) {
+	for name, whole := range map[string]bool{"last segment": false, "whole URN": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{OrgMemberIDURN: whole})
+			other := listImageID(27)
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+			a.emu.SetImage(testProject, other, emulator.ImageOptions{})
+			ou := fmt.Sprintf("organizations::%s:ou:o-abc123/ou-def456", testDomain)
+			root := fmt.Sprintf("organizations::%s:root:o-abc123/r-ghi789", testDomain)
+			config := func(orgs ...string) string {
+				return a.providerConfig() + testAccImageShareConfig(testImage, nil, nil, hclListArg("organizations", orgs...)) +
+					testAccImageShareMemberConfig("org", other, hclArg("organization_urn", root)) +
+					"data \"ims_image_shares\" \"by_org\" {\n  member_ids = [\"ou-def456\"]\n  depends_on = [ims_image_share.test]\n}\n"
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				CheckDestroy: func(*terraform.State) error {
+					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
+						return fmt.Errorf("after destroy the images are still shared with %v", ids)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{
+						Config: config(ou, root),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("organizations"), setCheck(ou, root)),
+							statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("member_id"), knownvalue.StringExact("r-ghi789")),
+							statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("organization_urn"), knownvalue.StringExact(root)),
+							statecheck.ExpectKnownValue("data.ims_image_shares.by_org", tfjsonpath.New("images"), knownvalue.ListSizeExact(1)),
+						},
+					},
+					{Config: config(ou, root), PlanOnly: true},
+					{
+						ResourceName:            memberAddr("org"),
+						ImportState:             true,
+						ImportStateId:           other + "/r-ghi789",
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: []string{"timeouts"},
+					},
+					{Config: config(root)},
+				},
+			})
+		})
+	}
+}
