@@ -305,3 +305,25 @@ func TestAccReadings_orgMemberIDURN(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReadings_jobCodes: a write refused (or a job failed) with a code
+// the error-code table lists shows its advice through the CLI, and never
+// claims that the table lacks the code.
+func TestAccReadings_jobCodes(t *testing.T) {
+	for code, want := range map[string]string{
+		"IMG.0107": "Marketplace image", "IMG.0114": "Failed to query the tenant details", "IMG.0113": "no specific advice",
+	} {
+		t.Run(code, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+			a.emu.FailJobs(testImage, code, "refused")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      a.providerConfig() + testAccImageShareConfig(testImage, []string{testRecipientProject(0)}, nil),
+					ExpectError: errRe(code, want),
+				}},
+			})
+		})
+	}
+}
