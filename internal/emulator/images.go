@@ -231,6 +231,9 @@ func (s *Server) serveImages(w http.ResponseWriter, r request) {
 			img.ImageType, img.Visibility = "private", "private"
 		case mine != nil && (mine.Status != "pending" || !s.readings.HidePendingShares || q.Get("member_status") == "pending"):
 			img.ImageType, img.Visibility = "shared", "shared"
+			if s.readings.SharedTypeAcceptedOnly && mine.Status != "accepted" {
+				img.ImageType = ""
+			}
 		default:
 			continue
 		}

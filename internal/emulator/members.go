@@ -77,10 +77,18 @@ func (s *Server) serveMembers(w http.ResponseWriter, r request) {
 		CurrentCount int    `json:"current_count"`
 	}
 	out := struct {
-		Members  []Member `json:"members"`
-		Schema   string   `json:"schema"`
-		PageInfo pageInfo `json:"page_info"`
-	}{Members: page, Schema: "/v2/schemas/members", PageInfo: pageInfo{CurrentCount: len(page)}}
+		Members  *[]Member `json:"members,omitempty"`
+		Schema   string    `json:"schema"`
+		PageInfo pageInfo  `json:"page_info"`
+	}{Members: &page, Schema: "/v2/schemas/members", PageInfo: pageInfo{CurrentCount: len(page)}}
+	s.mu.Lock()
+	if len(page) == 0 && s.readings.OmitEmptyMembers {
+		out.Members = nil
+	} else {
+		page = s.listed(page)
+		out.Members = &page
+	}
+	s.mu.Unlock()
 	if end < len(members) {
 		out.PageInfo.NextMarker = base64.StdEncoding.EncodeToString([]byte(members[end-1].MemberID))
 	}
@@ -101,7 +109,11 @@ func (s *Server) serveMember(w http.ResponseWriter, r request) {
 	}
 	owner, ms := s.owner(imageID)
 	if owner != nil && owner.ID != projectID && s.readings.RecipientRead != 0 {
-		writeIMSError(w, s.readings.RecipientRead, "IMG.0106", "Only the owner of image "+imageID+" may read its members")
+		code := "IMG.0106"
+		if s.readings.RecipientReadCode != "" {
+			code = s.readings.RecipientReadCode
+		}
+		writeIMSError(w, s.readings.RecipientRead, code, "Only the owner of image "+imageID+" may read its members")
 		return
 	}
 	if owner == nil || (owner.ID != projectID && memberID != projectID) {
@@ -110,7 +122,7 @@ func (s *Server) serveMember(w http.ResponseWriter, r request) {
 	}
 	for _, m := range ms {
 		if m.MemberID == memberID {
-			writeJSON(w, http.StatusOK, m)
+			writeJSON(w, http.StatusOK, s.listed([]Member{m})[0])
 			return
 		}
 	}

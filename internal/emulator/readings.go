@@ -1,6 +1,9 @@
 package emulator
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // Readings choose, where the IMS reference can be read more than one way,
 // which reading the emulator follows, so that the provider is tested under
@@ -14,10 +17,14 @@ type Readings struct {
 	// maximum).
 	ImagePageCap int
 	// RecipientRead refuses a recipient's read of its own membership
-	// (GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id},
-	// documented for the image's owner) with this status, 403 or 404;
-	// zero serves it.
+	// (GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id};
+	// ims_03_0660 does not say who may call it) with this status (403,
+	// 404, 400, ...) and RecipientReadCode; zero serves it.
 	RecipientRead int
+	// RecipientReadCode is the IMS code of a refused recipient read;
+	// default IMG.0106. The error-code table lists IMG.0114 ("Failed to
+	// query the tenant details"), which such a read might answer.
+	RecipientReadCode string
 	// OmitURN lists organization members without their urn.
 	OmitURN bool
 	// HidePendingShares leaves an image shared with the caller, and not
@@ -31,6 +38,75 @@ type Readings struct {
 	// project) of an image shared with it; the reference documents the
 	// list for the owner only.
 	RecipientMembers RecipientMembersReading
+	// OrgRemoveBy is which spelling of an organization BatchDeleteMembers
+	// removes: ims_03_0623 calls organizations a list of URNs, but its
+	// request example sends bare o-, r- and ou- IDs. A removal that names
+	// an organization in the other spelling ends in a job that reports
+	// SUCCESS and leaves the organization a member. Default: either.
+	OrgRemoveBy OrgRemoveReading
+	// SharedTypeAcceptedOnly lists an image shared with the caller with
+	// __imagetype "shared" only once the caller has accepted it, as
+	// ims_03_0602 words __imagetype ("images others share with you and
+	// you have accepted"); a pending or rejected share then has no
+	// __imagetype and is found by visibility=shared&member_status= (the
+	// SDK's wording) only. By default every share is "shared".
+	SharedTypeAcceptedOnly bool
+	// CapCode is the code an add past one image's tenant cap
+	// (MaxMembers; a full-ECS image: MaxMembersFullECS) is refused with.
+	// The error-code table words IMG.0088 as "The number of shared images
+	// has reached the quota" and no page names the code of the per-image
+	// cap. Default: IMG.0088.
+	CapCode string
+	// OmitEmptyMembers leaves the members key out of a members page with
+	// no member, as the SDK's ListImageMembersResponse (members
+	// omitempty) would marshal it; by default the page has "members": [].
+	OmitEmptyMembers bool
+	// OrgMemberIDURN lists an organization member's member_id as its
+	// whole URN (where the share named one) instead of the URN's last
+	// segment; the reference's examples show only the last segment.
+	OrgMemberIDURN bool
+}
+
+// listed is members as the members paths answer them, by the readings.
+// s.mu is held.
+func (s *Server) listed(ms []Member) []Member {
+	if !s.readings.OrgMemberIDURN {
+		return ms
+	}
+	out := make([]Member, len(ms))
+	for i, m := range ms {
+		if m.MemberType == "organization" && m.URN != nil && *m.URN != "" {
+			m.MemberID = *m.URN
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// OrgRemoveReading is one reading of how a removal names an organization.
+type OrgRemoveReading int
+
+// The readings of BatchDeleteMembers' organizations.
+const (
+	// OrgRemoveEither removes by URN or by bare ID.
+	OrgRemoveEither OrgRemoveReading = iota
+	// OrgRemoveByURN removes by URN only (the page's field description).
+	OrgRemoveByURN
+	// OrgRemoveByID removes by bare ID only (the page's example).
+	OrgRemoveByID
+)
+
+// removesOrganization reports whether a removal that names an
+// organization as v removes it, by the readings. s.mu is held.
+func (s *Server) removesOrganization(v string) bool {
+	urn := strings.HasPrefix(v, "organizations::")
+	switch s.readings.OrgRemoveBy {
+	case OrgRemoveByURN:
+		return urn
+	case OrgRemoveByID:
+		return !urn
+	}
+	return true
 }
 
 // RecipientMembersReading is one reading of a recipient's members list.

@@ -365,6 +365,10 @@ func (s *Server) planShare(r *http.Request, who authResult, add bool, images, pr
 			if strings.HasPrefix(urn, "organizations::") {
 				u = &urn
 			}
+			if !add && !s.removesOrganization(urn) {
+				// The job succeeds and the organization stays.
+				continue
+			}
 			next = s.editMembers(next, add, img, "organization", id, u, now)
 			c.edits = append(c.edits, edit{"organization", id, u})
 		}
@@ -373,7 +377,11 @@ func (s *Server) planShare(r *http.Request, who authResult, add bool, images, pr
 			limit = MaxMembersFullECS
 		}
 		if add && len(next) > limit {
-			return nil, "IMG.0088", fmt.Sprintf("The image %s would be shared with %d tenants, more than the quota of %d", img, len(next), limit)
+			code := "IMG.0088"
+			if s.readings.CapCode != "" {
+				code = s.readings.CapCode
+			}
+			return nil, code, fmt.Sprintf("The image %s would be shared with %d tenants, more than the quota of %d", img, len(next), limit)
 		}
 		changes = append(changes, c)
 	}

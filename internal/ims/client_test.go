@@ -106,6 +106,26 @@ func pagedServer(t *testing.T, bodies map[string]string) (*httptest.Server, *ato
 	return srv, &n
 }
 
+// TestListImageMembersOmittedWhenEmpty: the SDK marks members omitempty,
+// so an object with schema or page_info and no members is an empty page;
+// a body with neither is still an error.
+func TestListImageMembersOmittedWhenEmpty(t *testing.T) {
+	for body, ok := range map[string]bool{
+		`{"schema":"/v2/schemas/members","page_info":{"current_count":0}}`: true,
+		`{"page_info":{"current_count":0}}`:                                true,
+		`{"schema":"/v2/schemas/members"}`:                                 true,
+		`{}`:                                                               false,
+		`{"images":[]}`:                                                    false,
+		`{"page_info":{"next_marker":"YQ==","current_count":0}}`: false,
+	} {
+		srv, _ := pagedServer(t, map[string]string{"": body})
+		list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+		if (err == nil) != ok || (ok && len(list.Members) != 0) {
+			t.Errorf("%s: list %v, err %v; want ok=%v", body, list, err, ok)
+		}
+	}
+}
+
 func TestListImageMembersWithoutPageInfo(t *testing.T) {
 	srv, n := pagedServer(t, map[string]string{"": `{"members":[{"member_id":"a","status":"accepted"},{"member_id":"b"}],"schema":"/v2/schemas/members"}`})
 	list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})

@@ -14,6 +14,7 @@ func FuzzDecodeMembersPage(f *testing.F) {
 	f.Add([]byte(`{"members":[{"member_id":"a","status":"accepted","urn":"u"}],"schema":"/v2/schemas/members","page_info":{"next_marker":"YQ==","current_count":1}}`))
 	f.Add([]byte(`{"members":[]}`))
 	f.Add([]byte(`{"members":null}`))
+	f.Add([]byte(`{"schema":"/v2/schemas/members","page_info":{"current_count":0}}`))
 	f.Add([]byte(`<html></html>`))
 	f.Add([]byte(``))
 	f.Add([]byte(`{"members":[{"member_id":1}]}`))

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Image is an image as the image list returns it (the fields the provider
@@ -21,6 +22,19 @@ type Image struct {
 	Status     string `json:"status"`
 	CreatedAt  string `json:"created_at"`
 	UpdatedAt  string `json:"updated_at"`
+	// WholeImage is __whole_image: a full-ECS image (ims_03_0602).
+	WholeImage Bool `json:"__whole_image"`
+}
+
+// Bool is a JSON boolean that IMS may also write as a string ("true").
+type Bool bool
+
+// UnmarshalJSON takes true, false, "true", "false" and null; anything
+// else is false, since the field only refines a prediction.
+func (b *Bool) UnmarshalJSON(data []byte) error {
+	v := strings.Trim(string(data), `"`)
+	*b = Bool(strings.EqualFold(v, "true"))
+	return nil
 }
 
 // ListImagesInput selects images (GET /v2/cloudimages, ListImages). The

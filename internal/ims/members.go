@@ -178,8 +178,11 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	return u, nil
 }
 
-// decodeMembersPage decodes in one pass and checks the shape: a page without
-// a members array is an error, never an empty result.
+// decodeMembersPage decodes in one pass and checks the shape. The SDK's
+// ListImageMembersResponse marks members omitempty, so IMS may leave the
+// key out of an image with no members: an object that has schema or
+// page_info and no members is an empty page. Any other body without a
+// members array is an error, never an empty result.
 func decodeMembersPage(r io.Reader, page *MembersPage) error {
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(page); err != nil {
@@ -187,6 +190,9 @@ func decodeMembersPage(r io.Reader, page *MembersPage) error {
 			return errors.New("empty body")
 		}
 		return err
+	}
+	if page.Members == nil && (page.Schema != "" || page.PageInfo != nil) {
+		page.Members = &[]Member{}
 	}
 	if page.Members == nil {
 		return errors.New(`no "members" array in the response`)

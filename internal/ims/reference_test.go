@@ -12,38 +12,50 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	sdkutils "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/utils"
+	sdkmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/ims/v2/model"
 )
 
 // These tests hold the client to the IMS reference and the official Go
 // SDK (huaweicloud-sdk-go-v3, services/ims/v2), independently of the
 // emulator.
 
-// TestShareBodiesAsTheSDKSendsThem compares the write bodies with the
-// JSON the SDK's request bodies marshal to for the same request:
-// BatchAddMembersRequestBody (also the body of BatchDeleteMembers) always
-// has "projects" (null when none) and has domains and organizations only
-// when set; BatchUpdateMembersRequestBody has vault_id only when set.
+// TestShareBodiesAsTheSDKSendsThem: each write's body marshals exactly as
+// the official SDK (huaweicloud-sdk-go-v3, services/ims/v2) marshals its
+// own request struct for it, with the SDK's own marshaller: "projects"
+// always present (null when none), domains, organizations and vault_id
+// only when set.
 func TestShareBodiesAsTheSDKSendsThem(t *testing.T) {
 	const img = "370befec-a369-475e-a224-44a45927a8fe"
+	strs := func(v ...string) *[]string { return &v }
+	vault := "v1"
+	status := sdkmodel.GetBatchUpdateMembersRequestBodyStatusEnum()
 	for _, tc := range []struct {
-		name string
-		body any
-		want string
+		name      string
+		body, sdk any
 	}{
 		{"projects", ShareRequest{ProjectID: "owner", Images: []string{img}, Projects: []string{"5a5a"}},
-			`{"images":["370befec-a369-475e-a224-44a45927a8fe"],"projects":["5a5a"]}`},
+			sdkmodel.BatchAddMembersRequestBody{Images: []string{img}, Projects: []string{"5a5a"}}},
 		{"domains only", ShareRequest{Images: []string{img}, Domains: []string{"3a2d"}},
-			`{"images":["370befec-a369-475e-a224-44a45927a8fe"],"projects":null,"domains":["3a2d"]}`},
+			sdkmodel.BatchAddMembersRequestBody{Images: []string{img}, Domains: strs("3a2d")}},
 		{"organizations", ShareRequest{Images: []string{img}, Organizations: []string{"organizations::3a2d:organization:o-wvn"}},
-			`{"images":["370befec-a369-475e-a224-44a45927a8fe"],"projects":null,"organizations":["organizations::3a2d:organization:o-wvn"]}`},
+			sdkmodel.BatchAddMembersRequestBody{Images: []string{img}, Organizations: strs("organizations::3a2d:organization:o-wvn")}},
+		{"every kind", ShareRequest{Images: []string{img}, Projects: []string{"5a5a"}, Domains: []string{"3a2d"}, Organizations: []string{"o-1"}},
+			sdkmodel.BatchAddMembersRequestBody{Images: []string{img}, Projects: []string{"5a5a"}, Domains: strs("3a2d"), Organizations: strs("o-1")}},
 		{"accept", StatusRequest{Images: []string{img}, ProjectID: "5a5a", Status: "accepted"},
-			`{"images":["370befec-a369-475e-a224-44a45927a8fe"],"project_id":"5a5a","status":"accepted"}`},
+			sdkmodel.BatchUpdateMembersRequestBody{Images: []string{img}, ProjectId: "5a5a", Status: status.ACCEPTED}},
+		{"reject", StatusRequest{Images: []string{img}, ProjectID: "5a5a", Status: "rejected"},
+			sdkmodel.BatchUpdateMembersRequestBody{Images: []string{img}, ProjectId: "5a5a", Status: status.REJECTED}},
 		{"accept with vault", StatusRequest{Images: []string{img}, ProjectID: "5a5a", Status: "accepted", VaultID: "v1"},
-			`{"images":["370befec-a369-475e-a224-44a45927a8fe"],"project_id":"5a5a","status":"accepted","vault_id":"v1"}`},
+			sdkmodel.BatchUpdateMembersRequestBody{Images: []string{img}, ProjectId: "5a5a", Status: status.ACCEPTED, VaultId: &vault}},
 	} {
 		got, err := json.Marshal(tc.body)
-		if err != nil || string(got) != tc.want {
-			t.Errorf("%s: %s (%v), want %s", tc.name, got, err, tc.want)
+		// The SDK's marshaller (a JSON encoder) ends the body with a
+		// newline, which is not part of the object.
+		want, werr := sdkutils.Marshal(tc.sdk)
+		if err != nil || werr != nil || string(got) != strings.TrimSpace(string(want)) {
+			t.Errorf("%s: %s (%v), the SDK sends %s (%v)", tc.name, got, err, want, werr)
 		}
 	}
 }

@@ -295,7 +295,7 @@ func unlistedCode(code string) string {
 	if code == "" {
 		return "IMS gave no code: its message above says why."
 	}
-	return code + " is not a code the IMS error-code table lists for sharing; IMS's own message above says why. Check the arguments, " +
+	return "This provider has no specific advice for " + code + "; IMS's own message above says why. Check the arguments, " +
 		"and report the request id to Huawei Cloud support if they are right."
 }
 
@@ -320,22 +320,28 @@ func shareCodeAdvice(code string) string {
 	case "IMG.0076":
 		return "An image cannot be shared with its own project or account: remove it from projects or domains."
 	case "IMG.0088":
-		return fmt.Sprintf("IMG.0088 means the sharing quota is reached (a system or data disk image can be shared with at most %d tenants, "+
-			"a full-ECS image with at most 10). Remove members, or ask Huawei Cloud to raise the quota.", ims.MaxShareMembers)
+		return fmt.Sprintf("IMG.0088: the IMS error-code table words it \"The number of shared images has reached the quota\" and advises "+
+			"increasing the quota. It may mean this image's tenant cap (Restrictions on Image Sharing: a system or data disk image can be "+
+			"shared with at most %d tenants, a full-ECS image with at most %d): remove members. Or it may mean the account's quotas of "+
+			"shared images and image members (image_shared, image_member): ask Huawei Cloud to raise them.", predictedCap, predictedCapFullECS)
 	case "IMG.0089":
 		return "Public and Marketplace images cannot be shared: share a private copy of the image instead."
 	case "IMG.0098":
-		return "Encrypted images cannot be shared this way: share an unencrypted copy, or grant the KMS key to the recipients first."
+		return "Encrypted images cannot be shared (Restrictions on Image Sharing): share an unencrypted copy of the image."
 	case "IMG.0106":
 		return "The image belongs to another tenant: only the project that owns an image can share it. Check image_id and the credentials."
 	case "IMG.0108":
 		return "A project or account to share with does not exist in this region: sharing stays within one region. Check its ID and the region."
-	case "IMG.0135":
-		return "IMG.0135 means IMS does not share this full-ECS image: only full-ECS images created from CBR backups can be shared."
-	case "IMG.0177":
-		return "IMG.0177 means the image's tenant and a recipient are in different regions: sharing stays within one region."
-	case "IMG.0178":
-		return "IMG.0178 means a recipient is the image's own tenant: remove it from the members."
+	case "IMG.0107":
+		return "IMG.0107: the IMS error-code table lists it for a Marketplace image, which cannot be shared: share a private image instead."
+	case "IMG.0114":
+		return "IMG.0114: the IMS error-code table words it \"Failed to query the tenant details\": check that each project or account " +
+			"ID names a tenant of this region, and try again; report the request id to Huawei Cloud support if they are right."
+	case "IMG.0112", "IMG.0113", "IMG.0135", "IMG.0177", "IMG.0178":
+		// Listed in the error-code table; what they mean for sharing is
+		// not stated in the pages this provider cites, so no meaning is
+		// invented here.
+		return code + " is in the IMS error-code table; this provider has no specific advice for it: IMS's message above says why."
 	}
 	return ""
 }

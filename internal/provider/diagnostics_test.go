@@ -196,3 +196,31 @@ func TestOrganizationURNForms(t *testing.T) {
 		t.Error("an organization's identity is its URN's last segment, in lower case")
 	}
 }
+
+// TestShareCodeAdvice: the codes the error-code table lists get their own
+// advice or say that the provider has none, never that the table lacks
+// them; no advice claims what the cited pages do not say.
+func TestShareCodeAdvice(t *testing.T) {
+	for code, want := range map[string]string{
+		"IMG.0107": "Marketplace image",
+		"IMG.0114": "Failed to query the tenant details",
+		"IMG.0112": "no specific advice",
+		"IMG.0113": "no specific advice",
+		"IMG.0135": "no specific advice",
+		"IMG.0177": "no specific advice",
+		"IMG.0178": "no specific advice",
+		"IMG.0088": "image_shared",
+		"IMG.9999": "no specific advice",
+	} {
+		got := shareCodeAdvice(code)
+		if got == "" {
+			got = unlistedCode(code)
+		}
+		if !strings.Contains(got, want) || strings.Contains(got, "not a code") || strings.Contains(got, "KMS") {
+			t.Errorf("%s: advice %q, want it to say %q", code, got, want)
+		}
+	}
+	if strings.Contains(shareCodeAdvice("IMG.0098"), "KMS") {
+		t.Error("IMG.0098's advice names KMS, which the reference does not")
+	}
+}

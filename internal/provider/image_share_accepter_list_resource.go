@@ -38,7 +38,7 @@ type imageShareAccepterListModel struct {
 func (l *imageShareAccepterListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Finds every image shared with the caller's project " +
-			"(`GET /v2/cloudimages?__imagetype=shared&visibility=shared&member_status=...`, as the IMS reference documents, every page, " +
+			"(`GET /v2/cloudimages?visibility=shared&member_status=...`, with `__imagetype=shared` for accepted shares only, every page, " +
 			"for each status asked for; the project's own images are left out), one result per image with its identity, for " +
 			"`terraform query` (Terraform >= 1.14). " +
 			"A pending share's generated block carries `status = \"pending\"`, which is not a status a configuration may ask for: " +
@@ -76,8 +76,7 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 		// listed under two statuses: it is sent once.
 		seen := map[string]bool{}
 		for _, status := range statuses {
-			err := l.data.client.ListImages(tctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared",
-				Visibility: "shared", MemberStatus: status, EnterpriseProjectID: set.enterpriseProject}, func(images []ims.Image) error {
+			err := l.data.client.ListImages(tctx, incomingImages(tgt, status, "", set.enterpriseProject), func(images []ims.Image) error {
 				for _, img := range images {
 					progress.images.Add(1)
 					// Under a reading where the project's own shared

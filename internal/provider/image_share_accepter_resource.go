@@ -67,8 +67,9 @@ func (r *imageShareAccepterResource) Schema(ctx context.Context, _ resource.Sche
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Accepts (or rejects) an image that another project shared with this one: run it with the recipient's " +
 			"credentials. Read uses `GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}` with the recipient's project as " +
-			"both, the one API the IMS reference offers a recipient for its own membership, so a status changed outside Terraform " +
-			"shows in plan, and a share withdrawn by the owner removes the resource from state. Destroying it **rejects** the image " +
+			"both (the reference does not say who may call it); where IMS refuses that read, the recipient's image list " +
+			"(`visibility=shared&id=…`, each `member_status`) decides. A status changed outside Terraform shows in plan, and a share " +
+			"withdrawn by the owner removes the resource from state. Destroying it **rejects** the image " +
 			"(`PUT /v1/cloudimages/members`): the image leaves the recipient's image list, though IMS still lets it create servers.",
 		Attributes: map[string]schema.Attribute{
 			// Required
@@ -186,9 +187,11 @@ var shareStatuses = []string{"accepted", "pending", "rejected"}
 // readStatus is the recipient's status on the image, or "" when the image
 // is not (or no longer) shared with it. It reads the recipient's own
 // membership (GET …/members/{member_id} with its project as both), which
-// the reference documents for the owner only: when IMS refuses that read
-// (403) or answers not-found, the recipient's image list decides instead
-// (__imagetype=shared&visibility=shared&id=…, for each member_status).
+// ims_03_0660 neither grants nor denies a recipient: when IMS refuses that
+// read (any 4xx with an IMS code: 403, IMG.0114 "Failed to query the
+// tenant details", …) or answers not-found, the recipient's image list
+// decides instead (visibility=shared&id=…, for each member_status: see
+// incomingImages). A gateway's refusal (APIGW.*) stays an error.
 func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 	ctx, cancel := readContext(ctx)
 	defer cancel()
@@ -204,14 +207,14 @@ func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 		return m.Status, nil
 	}
 	var apiErr *ims.APIError
-	refused := errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && !strings.HasPrefix(apiErr.Code, "APIGW.")
+	refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.Code != "" &&
+		!strings.HasPrefix(apiErr.Code, "APIGW.") && apiErr.StatusCode != http.StatusTooManyRequests
 	if !refused && ims.NotFoundOf(err, op.imageID) == ims.NotNotFound {
 		return "", err
 	}
 	for _, status := range shareStatuses {
 		found := false
-		lerr := op.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: op.target.endpoint, ProjectID: op.target.projectID,
-			ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: status, EnterpriseProjectID: defaultEnterpriseProject},
+		lerr := op.data.client.ListImages(ctx, incomingImages(op.target, status, op.imageID, defaultEnterpriseProject),
 			func(images []ims.Image) error {
 				for _, img := range images {
 					found = found || (img.ID == op.imageID && img.Owner != op.target.projectID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -92,7 +91,7 @@ func (l *imageShareMemberListResource) List(ctx context.Context, req list.ListRe
 	memberType, status := cfg.MemberType.ValueString(), cfg.Status.ValueString()
 	keep := func(m ims.Member) bool {
 		return (memberType == "" || m.MemberType == memberType) && (status == "" || m.Status == status) &&
-			(len(ids) == 0 || slices.ContainsFunc(ids, func(id string) bool { return strings.EqualFold(id, m.MemberID) }))
+			(len(ids) == 0 || slices.ContainsFunc(ids, func(id string) bool { return sameMemberID(m, id) }))
 	}
 	stream.Results = l.data.sharedImages(ctx, req.Limit, "ims_image_share_member", set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) []list.ListResult {
 		_, unique, warnings := heldMembers(img.ID, ms, members{})

@@ -163,7 +163,7 @@ func (r *imageShareMemberResource) Schema(ctx context.Context, _ resource.Schema
 			// Computed
 			"id":               computed("`<image_id>/<member_id>`, the import ID."),
 			"owner_project_id": ownerProjectAttribute(),
-			"member_id":        computed("The member as IMS lists it: the project or account ID, or for an organization its URN's last segment (`o-…`, `r-…` or `ou-…`)."),
+			"member_id":        computed("The member's ID: the project or account ID as IMS lists it, or for an organization its URN's last segment (`o-…`, `r-…` or `ou-…`), also where IMS lists the whole URN."),
 			"member_type":      computed("`project`, `domain` or `organization`."),
 			"status": schema.StringAttribute{Computed: true,
 				MarkdownDescription: "`pending` until the recipient accepts (`accepted`) or rejects (`rejected`); read on every refresh."},
@@ -253,9 +253,9 @@ func (o *imageOp) memberState(base imageShareMemberModel, m *ims.Member) imageSh
 	s := base
 	s.ImageID = types.StringValue(o.imageID)
 	s.Region = types.StringValue(o.target.region)
-	s.ID = types.StringValue(o.imageID + "/" + m.MemberID)
+	s.ID = types.StringValue(o.imageID + "/" + memberIDOf(*m))
 	s.OwnerProjectID = types.StringValue(o.target.projectID)
-	s.MemberID, s.MemberType, s.Status = types.StringValue(m.MemberID), types.StringValue(m.MemberType), types.StringValue(m.Status)
+	s.MemberID, s.MemberType, s.Status = types.StringValue(memberIDOf(*m)), types.StringValue(m.MemberType), types.StringValue(m.Status)
 	s.CreatedAt, s.UpdatedAt = types.StringValue(m.CreatedAt), types.StringValue(m.UpdatedAt)
 	// The member's own argument, as configured where it names this member
 	// (a URN IMS lists without its urn stays as written), else as IMS has it.
@@ -493,7 +493,7 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 		resp.Diagnostics.Append(keptByAnother(op, kept))
 		return
 	}
-	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, target)
+	writeErr := op.remove(ctx, target)
 	list, readErr := op.listMembers(ctx)
 	if readErr != nil {
 		if gone, err := op.gone(ctx, readErr); gone && !refusedOtherwise(writeErr) {

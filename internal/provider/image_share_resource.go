@@ -322,7 +322,8 @@ func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest,
 
 // Update adds before it removes, one job each, so that a failure in
 // between leaves the image shared with more members, never fewer than
-// either side wants; at the sharing quota (IMG.0088) it removes first,
+// either side wants; when adding first would pass the image's tenant cap
+// (predicted, see overCap, or answered with IMG.0088) it removes first,
 // since adding first can never succeed there. Whatever happened, state
 // ends as what IMS holds.
 func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -339,14 +340,22 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
 		return
 	}
-	writeErr := op.write(ctx, r.data.client.AddImageMembers, added)
-	switch {
-	case writeErr != nil && isQuota(writeErr) && !removed.empty():
-		if writeErr = op.write(ctx, r.data.client.RemoveImageMembers, removed); writeErr == nil {
+	var writeErr error
+	if !added.empty() && !removed.empty() && op.overCap(ctx, have, added) {
+		// Adding first would pass the image's tenant cap.
+		if writeErr = op.remove(ctx, removed); writeErr == nil {
 			writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
 		}
-	case writeErr == nil:
-		writeErr = op.write(ctx, r.data.client.RemoveImageMembers, removed)
+	} else {
+		writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
+		switch {
+		case writeErr != nil && isQuota(writeErr) && !removed.empty():
+			if writeErr = op.remove(ctx, removed); writeErr == nil {
+				writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
+			}
+		case writeErr == nil:
+			writeErr = op.remove(ctx, removed)
+		}
 	}
 	state, readErr := op.readShare(ctx, plan, want)
 	op.recorded = recordedReadBack
@@ -393,7 +402,7 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 		resp.Diagnostics.Append(keptByAnother(op, kept))
 		have = have.minus(kept)
 	}
-	writeErr := op.write(ctx, r.data.client.RemoveImageMembers, have)
+	writeErr := op.remove(ctx, have)
 	state, readErr := op.readShare(ctx, prior, have)
 	if readErr != nil {
 		if gone, err := op.gone(ctx, readErr); gone && !refusedOtherwise(writeErr) {

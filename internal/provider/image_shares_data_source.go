@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -166,7 +165,7 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 	memberType, status := cfg.MemberType.ValueString(), cfg.Status.ValueString()
 	matches := func(m ims.Member) bool {
 		return (memberType == "" || m.MemberType == memberType) && (status == "" || m.Status == status) &&
-			(len(memberIDs) == 0 || slices.ContainsFunc(memberIDs, func(id string) bool { return strings.EqualFold(id, m.MemberID) }))
+			(len(memberIDs) == 0 || slices.ContainsFunc(memberIDs, func(id string) bool { return sameMemberID(m, id) }))
 	}
 	fc := failedCall{op: dataSourceRead("ims_image_shares", timeout, permissionList, permissionGet), target: tgt, maxRetries: d.data.settings.maxRetries}
 	var mu sync.Mutex

@@ -63,8 +63,8 @@ func (d *incomingImageSharesDataSource) Schema(ctx context.Context, _ datasource
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Images other projects share with this one, and this project's status for each, for plans on every CLI: " +
 			"accept every image a trusted factory shares (`for_each` into `ims_image_share_accepter`), or output the newest golden " +
-			"image. It lists as the IMS reference documents (`GET /v2/cloudimages?__imagetype=shared&visibility=shared&member_status=…`, " +
-			"every page, for each status asked for), with no per-image read, and leaves out the project's own images. Run it with " +
+			"image. It lists as the IMS reference and SDK document (`GET /v2/cloudimages?visibility=shared&member_status=…`, with " +
+			"`__imagetype=shared` for accepted shares only, every page, for each status asked for), with no per-image read, and leaves out the project's own images. Run it with " +
 			"the recipient's credentials. The whole read is bounded by `timeouts.read` (default `5m`).",
 		Attributes: withInventoryCommon(map[string]schema.Attribute{
 			// Optional
@@ -147,8 +147,7 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 	seen := map[string]bool{}
 	var found []incomingImage
 	for _, status := range statuses {
-		err := d.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared",
-			Visibility: "shared", MemberStatus: status, EnterpriseProjectID: defaultEnterpriseProject}, func(images []ims.Image) error {
+		err := d.data.client.ListImages(ctx, incomingImages(tgt, status, "", defaultEnterpriseProject), func(images []ims.Image) error {
 			for _, img := range images {
 				keep := img.Owner != tgt.projectID && !seen[img.ID] && (owner == "" || img.Owner == owner) &&
 					(nameRe == nil || nameRe.MatchString(img.Name))

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
 )
 
 // What the list resources share: their common arguments, their overall
@@ -25,6 +27,21 @@ const defaultListTimeout = 10 * time.Minute
 // enterprise_project_id unless told otherwise, as the official provider
 // does: every enterprise project the caller may see.
 const defaultEnterpriseProject = "all_granted_eps"
+
+// incomingImages is the recipient's query of the images shared with it in
+// status (for one image when imageID is set): visibility=shared with
+// member_status, as the SDK documents member_status. ims_03_0602 words
+// __imagetype=shared as images others share "and you have accepted", so
+// a pending or rejected share may not be __imagetype=shared: only the
+// accepted query sends it.
+func incomingImages(tgt target, status, imageID, enterpriseProject string) ims.ListImagesInput {
+	in := ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, Visibility: "shared", MemberStatus: status, ID: imageID,
+		EnterpriseProjectID: enterpriseProject}
+	if status == "accepted" {
+		in.ImageType = "shared"
+	}
+	return in
+}
 
 // errListTimeout is the cause of a listing's context that ran out of time,
 // told apart from one that Terraform cancelled.

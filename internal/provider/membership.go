@@ -40,6 +40,25 @@ func identity(kind int, v string) string {
 	return v
 }
 
+// memberIDOf is a member's ID as this provider records it: IMS's
+// member_id, except that an organization's is the last segment of its
+// URN whether IMS lists the bare ID or the whole URN (the reference shows
+// only the first; a plain ID also keeps import IDs and identities
+// <image_id>/<member_id>).
+func memberIDOf(m ims.Member) string {
+	if kindOf(m) == kindOrganization {
+		return m.MemberID[strings.LastIndexAny(m.MemberID, ":/")+1:]
+	}
+	return m.MemberID
+}
+
+// sameMemberID reports whether id names member m: a project or account ID
+// in any case, an organization by its bare ID or URN.
+func sameMemberID(m ims.Member, id string) bool {
+	k := kindOf(m)
+	return identity(k, id) == identity(k, m.MemberID)
+}
+
 // kindOf is the kind of a member as IMS lists it.
 func kindOf(m ims.Member) int {
 	switch strings.ToLower(m.MemberType) {

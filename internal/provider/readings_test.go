@@ -1,0 +1,329 @@
+package provider
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
+)
+
+// The acceptance tests of issue 24's readings: each runs the provider,
+// through the CLI, under every reading of a page the IMS reference leaves
+// open (emulator.Readings), so that no test passes only because the
+// emulator shares the provider's guess.
+
+// TestAccReadings_orgRemoveBy: an organization is removed, by an update
+// that drops it and by destroy, of ims_image_share and of
+// ims_image_share_member,
+// whether BatchDeleteMembers removes organizations by URN only, by bare ID
+// only (ims_03_0623's example) or by either.
+func TestAccReadings_orgRemoveBy(t *testing.T) {
+	for name, reading := range map[string]emulator.OrgRemoveReading{
+		"either": emulator.OrgRemoveEither, "urn": emulator.OrgRemoveByURN, "id": emulator.OrgRemoveByID,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{OrgRemoveBy: reading})
+			other := listImageID(24)
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+			a.emu.SetImage(testProject, other, emulator.ImageOptions{})
+			p0 := testRecipientProject(0)
+			ou := fmt.Sprintf("organizations::%s:ou:o-abc123/ou-def456", testDomain)
+			root := fmt.Sprintf("organizations::%s:root:o-abc123/r-ghi789", testDomain)
+			share := func(orgs ...string) string {
+				return a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil, hclListArg("organizations", orgs...)) +
+					testAccImageShareMemberConfig("org", other, hclArg("organization_urn", root))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				CheckDestroy: func(*terraform.State) error {
+					for _, img := range []string{testImage, other} {
+						if ids := memberIDsOf(a, img); len(ids) != 0 {
+							return fmt.Errorf("after destroy image %s is still shared with %v", img, ids)
+						}
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{Config: share(ou, root)},
+					{
+						Config: share(root),
+						Check: func(*terraform.State) error {
+							expectMembers(t, a, testImage, p0, "r-ghi789")
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_sharedTypeAcceptedOnly: pending and rejected shares are
+// found by ims_incoming_image_shares and by the accepter's fallback (its own
+// member read refused), whether or not IMS lists them as
+// __imagetype=shared (ims_03_0602 words it "and you have accepted"): a
+// rejected accepter stays in state, rejected.
+func TestAccReadings_sharedTypeAcceptedOnly(t *testing.T) {
+	for name, acceptedOnly := range map[string]bool{"every share": false, "accepted only": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{SharedTypeAcceptedOnly: acceptedOnly, RecipientRead: 403})
+			recipient := testRecipientProject(0)
+			for i, status := range []string{"pending", "accepted", "rejected"} {
+				m := emulator.NewMember(listImageID(700+i), "project", status, "r", time.Now())
+				m.MemberID = recipient
+				a.emu.SetImage(testProject, listImageID(700+i), emulator.ImageOptions{CreatedAt: fmt.Sprintf("2024-0%d-01T00:00:00Z", i+1)})
+				a.emu.SetMembers(testProject, listImageID(700+i), []emulator.Member{m})
+			}
+			ds := "data.ims_incoming_image_shares.all"
+			config := a.recipientProviderConfig() + testAccIncomingConfig("all") +
+				testAccImageShareAccepterConfig(listImageID(702), hclArg("status", "rejected"))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(ds, tfjsonpath.New("ids"), idList(listImageID(702), listImageID(701), listImageID(700))),
+							statecheck.ExpectKnownValue(accepterAddr, tfjsonpath.New("status"), knownvalue.StringExact("rejected")),
+						},
+					},
+					{Config: config, PlanOnly: true},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_sharedTypeAcceptedOnlyList: the accepter list resource
+// finds pending and rejected shares under both readings of __imagetype.
+func TestAccReadings_sharedTypeAcceptedOnlyList(t *testing.T) {
+	for name, acceptedOnly := range map[string]bool{"every share": false, "accepted only": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{SharedTypeAcceptedOnly: acceptedOnly})
+			for i, status := range []string{"pending", "accepted", "rejected"} {
+				m := emulator.NewMember(listImageID(700+i), "project", status, "r", time.Now())
+				m.MemberID = testRecipientProject(0)
+				a.emu.SetMembers(testProject, listImageID(700+i), []emulator.Member{m})
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				Steps: []resource.TestStep{
+					{Config: testAccQueryInit},
+					{
+						Query:  true,
+						Config: a.recipientProviderConfig() + testAccImageShareAccepterListConfig("all"),
+						QueryResultChecks: []querycheck.QueryResultCheck{
+							querycheck.ExpectLength("ims_image_share_accepter.all", 3),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_capCode: a full-ECS image shared with its ten tenants
+// swaps one for another in one apply, whether IMS refuses the per-image
+// cap with IMG.0088 or with another code (no page names it): the provider
+// predicts the cap from the members and the image list's __whole_image and
+// removes first. Past the cap, an add names IMS's code and the advice
+// gives both meanings of IMG.0088.
+func TestAccReadings_capCode(t *testing.T) {
+	for _, code := range []string{"IMG.0088", "IMG.0112"} {
+		t.Run(code, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{CapCode: code})
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{FullECS: true})
+			var ten []string
+			for i := range 10 {
+				ten = append(ten, testRecipientProject(i))
+			}
+			swapped := append(slices.Clone(ten[1:]), testRecipientProject(10))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{Config: a.providerConfig() + testAccImageShareConfig(testImage, ten, nil)},
+					{
+						Config: a.providerConfig() + testAccImageShareConfig(testImage, swapped, nil),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(swapped...)),
+						},
+					},
+					{
+						Config:      a.providerConfig() + testAccImageShareConfig(testImage, append(slices.Clone(swapped), testRecipientProject(11)), nil),
+						ExpectError: errRe(code),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_recipientReadCode: the accepter plans, accepts, rejects
+// and drops a withdrawn share when IMS refuses the recipient's read of its
+// own membership with any code (403 IMG.0106, 400 IMG.0114 "Failed to query
+// the tenant details"): the image list decides.
+func TestAccReadings_recipientReadCode(t *testing.T) {
+	for name, r := range map[string]emulator.Readings{
+		"403 IMG.0106": {RecipientRead: 403},
+		"400 IMG.0114": {RecipientRead: 400, RecipientReadCode: "IMG.0114"},
+		"400 IMG.0001": {RecipientRead: 400, RecipientReadCode: "IMG.0001"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			shareWithRecipient(a)
+			a.emu.SetReadings(r)
+			config := func(status string) string {
+				return a.recipientProviderConfig() + testAccImageShareAccepterConfig(testImage, hclArg("status", status))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config: config("accepted"),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(accepterAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+						},
+					},
+					{
+						Config: config("rejected"),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(accepterAddr, tfjsonpath.New("status"), knownvalue.StringExact("rejected")),
+						},
+					},
+					{
+						PreConfig:          func() { a.emu.SetMembers(testProject, testImage, []emulator.Member{}) },
+						Config:             config("rejected"),
+						PlanOnly:           true,
+						ExpectNonEmptyPlan: true,
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_omitEmptyMembers: an image never shared is read, shared
+// for the first time (ims_image_share, ims_image_share_member) and
+// unshared whether IMS answers its empty members list with "members": []
+// or leaves the key out (the SDK marks it omitempty).
+func TestAccReadings_omitEmptyMembers(t *testing.T) {
+	for name, omit := range map[string]bool{"empty array": false, "omitted": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{OmitEmptyMembers: omit})
+			other, empty := listImageID(25), listImageID(26)
+			for _, img := range []string{testImage, other, empty} {
+				a.emu.SetImage(testProject, img, emulator.ImageOptions{})
+			}
+			p0 := testRecipientProject(0)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				CheckDestroy: func(*terraform.State) error {
+					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
+						return fmt.Errorf("after destroy the images are still shared with %v", ids)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{
+					Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil) +
+						testAccImageShareMemberConfig("p0", other, hclArg("project_id", p0)) + testAccImageMembersConfig("empty", empty),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0)),
+						statecheck.ExpectKnownValue(memberAddr("p0"), tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+						statecheck.ExpectKnownValue("data.ims_image_members.empty", tfjsonpath.New("members"), knownvalue.ListSizeExact(0)),
+					},
+				}},
+			})
+		})
+	}
+}
+
+// TestAccReadings_orgMemberIDURN: organizations shared by ims_image_share
+// and ims_image_share_member plan no change after apply, import by their
+// bare ID, are found by ims_image_shares' member_ids and are removed,
+// whether IMS lists an organization's member_id as the URN's last segment
+// or as the whole URN.
+func TestAccReadings_orgMemberIDURN(t *testing.T) {
+	for name, whole := range map[string]bool{"last segment": false, "whole URN": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{OrgMemberIDURN: whole})
+			other := listImageID(27)
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+			a.emu.SetImage(testProject, other, emulator.ImageOptions{})
+			ou := fmt.Sprintf("organizations::%s:ou:o-abc123/ou-def456", testDomain)
+			root := fmt.Sprintf("organizations::%s:root:o-abc123/r-ghi789", testDomain)
+			config := func(orgs ...string) string {
+				return a.providerConfig() + testAccImageShareConfig(testImage, nil, nil, hclListArg("organizations", orgs...)) +
+					testAccImageShareMemberConfig("org", other, hclArg("organization_urn", root)) +
+					"data \"ims_image_shares\" \"by_org\" {\n  member_ids = [\"ou-def456\"]\n  depends_on = [ims_image_share.test]\n}\n"
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				CheckDestroy: func(*terraform.State) error {
+					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
+						return fmt.Errorf("after destroy the images are still shared with %v", ids)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{
+						Config: config(ou, root),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("organizations"), setCheck(ou, root)),
+							statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("member_id"), knownvalue.StringExact("r-ghi789")),
+							statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("organization_urn"), knownvalue.StringExact(root)),
+							statecheck.ExpectKnownValue("data.ims_image_shares.by_org", tfjsonpath.New("images"), knownvalue.ListSizeExact(1)),
+						},
+					},
+					{Config: config(ou, root), PlanOnly: true},
+					{
+						ResourceName:            memberAddr("org"),
+						ImportState:             true,
+						ImportStateId:           other + "/r-ghi789",
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: []string{"timeouts"},
+					},
+					{Config: config(root)},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReadings_jobCodes: a write refused (or a job failed) with a code
+// the error-code table lists shows its advice through the CLI, and never
+// claims that the table lacks the code.
+func TestAccReadings_jobCodes(t *testing.T) {
+	for code, want := range map[string]string{
+		"IMG.0107": "Marketplace image", "IMG.0114": "Failed to query the tenant details", "IMG.0113": "no specific advice",
+	} {
+		t.Run(code, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+			a.emu.FailJobs(testImage, code, "refused")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      a.providerConfig() + testAccImageShareConfig(testImage, []string{testRecipientProject(0)}, nil),
+					ExpectError: errRe(code, want),
+				}},
+			})
+		})
+	}
+}
