@@ -85,6 +85,9 @@ func TestAccExamples(t *testing.T) {
 		},
 		// Applied by applyWithCLI: see there.
 		"for-each": nil,
+		// before.tf.example, then main.tf, by moveWithCLI.
+		"move-between-share-types": nil,
+		"split-share-into-members": nil,
 		// Its own terraform test runs, by testModuleWithCLI.
 		"module-test": nil,
 		// terraform query, then plan, by queryWithCLI.
@@ -189,6 +192,10 @@ func TestAccExamples(t *testing.T) {
 				testModuleWithCLI(t, filepath.Join(root, name))
 			case "adopt-with-import":
 				adoptWithCLI(t, filepath.Join(root, name), emu)
+			case "move-between-share-types":
+				moveWithCLI(t, filepath.Join(root, name), emu, 8, false)
+			case "split-share-into-members":
+				moveWithCLI(t, filepath.Join(root, name), emu, 7, true)
 			case "accept-from-factory":
 				out := applyWithCLI(t, config)
 				var accepted []string
@@ -405,6 +412,50 @@ func adoptWithCLI(t *testing.T, folder string, emu *emulator.Server) {
 	if out := w.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); !strings.Contains(string(out), "No changes") {
 		t.Errorf("the plan after adopting is not empty:\n%s", out)
 	}
+}
+
+// moveWithCLI applies a folder's before.tf.example, has the recipients
+// accept, then applies its main.tf, which moves the sharing to other
+// resources: no write may be sent, every member must stay as it was
+// (accepted, never removed and added again), and the next plan must be
+// empty. It skips CLIs older than 1.minMinor, and OpenTofu unless tofu.
+func moveWithCLI(t *testing.T, folder string, emu *emulator.Server, minMinor int, tofu bool) {
+	t.Helper()
+	w := newCLIWorkspace(t)
+	if minor := w.minorVersion(); minor >= 0 && minor < minMinor {
+		t.Skipf("needs Terraform >= 1.%d", minMinor)
+	}
+	if isTofu, _ := devcli.IsOpenTofu(w.cli); isTofu && !tofu {
+		t.Skip("OpenTofu 1.12 keeps the source's resource identity on a move between types and fails before calling the provider")
+	}
+	before, err := os.ReadFile(filepath.Join(folder, "before.tf.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.write("main.tf", before)
+	w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	members := emu.Members(emulator.DemoProjectID, emulator.DemoShareImageID)
+	if len(members) == 0 {
+		t.Fatal("the before configuration shared nothing")
+	}
+	for _, m := range members {
+		emu.SetMemberStatus(emulator.DemoProjectID, emulator.DemoShareImageID, m.MemberID, "accepted")
+	}
+	accepted := emu.Members(emulator.DemoProjectID, emulator.DemoShareImageID)
+	writes := emu.Writes()
+	after, err := os.ReadFile(filepath.Join(folder, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.write("main.tf", after)
+	w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if n := emu.Writes(); n != writes {
+		t.Errorf("the move sent %d writes", n-writes)
+	}
+	if now := emu.Members(emulator.DemoProjectID, emulator.DemoShareImageID); !slices.Equal(now, accepted) {
+		t.Errorf("IMS holds %+v after the move, want %+v", now, accepted)
+	}
+	w.run("plan", "-detailed-exitcode", "-input=false", "-no-color")
 }
 
 // testModuleWithCLI runs the module's own `terraform test` (or `tofu
