@@ -21,7 +21,13 @@ import (
 // testAccImageShareMemberConfig is an ims_image_share_member named name
 // on testImage with the argument lines (project_id = ..., timeouts, ...).
 func testAccImageShareMemberConfig(name string, args ...string) string {
-	return fmt.Sprintf("resource \"ims_image_share_member\" %[1]q {\n  image_id = %[2]q\n  %[3]s\n}\n", name, testImage, strings.Join(args, "\n  "))
+	return testAccImageShareMemberConfigOn(name, testImage, args...)
+}
+
+// testAccImageShareMemberConfigOn is testAccImageShareMemberConfig on
+// another image.
+func testAccImageShareMemberConfigOn(name, imageID string, args ...string) string {
+	return fmt.Sprintf("resource \"ims_image_share_member\" %[1]q {\n  image_id = %[2]q\n  %[3]s\n}\n", name, imageID, strings.Join(args, "\n  "))
 }
 
 func memberAddr(name string) string { return "ims_image_share_member." + name }

@@ -42,7 +42,7 @@ func TestAccReadings_orgRemoveBy(t *testing.T) {
 			root := fmt.Sprintf("organizations::%s:root:o-abc123/r-ghi789", testDomain)
 			share := func(orgs ...string) string {
 				return a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil, hclListArg("organizations", orgs...)) +
-					testAccImageShareMemberConfig("org", other, hclArg("organization_urn", root))
+					testAccImageShareMemberConfigOn("org", other, hclArg("organization_urn", root))
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
@@ -241,7 +241,7 @@ func TestAccReadings_omitEmptyMembers(t *testing.T) {
 				},
 				Steps: []resource.TestStep{{
 					Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil) +
-						testAccImageShareMemberConfig("p0", other, hclArg("project_id", p0)) + testAccImageMembersConfig("empty", empty),
+						testAccImageShareMemberConfigOn("p0", other, hclArg("project_id", p0)) + testAccImageMembersConfig("empty", empty),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0)),
 						statecheck.ExpectKnownValue(memberAddr("p0"), tfjsonpath.New("status"), knownvalue.StringExact("pending")),
@@ -270,7 +270,7 @@ func TestAccReadings_orgMemberIDURN(t *testing.T) {
 			root := fmt.Sprintf("organizations::%s:root:o-abc123/r-ghi789", testDomain)
 			config := func(orgs ...string) string {
 				return a.providerConfig() + testAccImageShareConfig(testImage, nil, nil, hclListArg("organizations", orgs...)) +
-					testAccImageShareMemberConfig("org", other, hclArg("organization_urn", root)) +
+					testAccImageShareMemberConfigOn("org", other, hclArg("organization_urn", root)) +
 					"data \"ims_image_shares\" \"by_org\" {\n  member_ids = [\"ou-def456\"]\n  depends_on = [ims_image_share.test]\n}\n"
 			}
 			resource.ParallelTest(t, resource.TestCase{
