@@ -48,8 +48,10 @@ type holding struct {
 	typeName string
 	// attrs are the type's attributes of each member kind, for messages.
 	attrs [3]string
-	// status is the recipient\'s status an accepter asks for.
-	status  string
+	// status is the recipient's status an accepter asks for.
+	status string
+	// spec is the holder's type (nil in unit tests of the guard).
+	spec    *typeSpec
 	members members
 	// unknown is set when the members are not known at plan time: the
 	// object is then taken to hold any member.
@@ -379,7 +381,7 @@ func guardPlan[M heldModel](ctx context.Context, d *providerData, req resource.M
 // (members unknown until apply are checked before the write) and warns of
 // those outside it that the object already holds.
 func policyPlan[M heldModel](ctx context.Context, d *providerData, req resource.ModifyPlanRequest, held holding, imageID string) diag.Diagnostics {
-	if !d.policy.set() || held.kind == holdStatus || held.unknown {
+	if !d.policy.set() || held.kind == holdStatus || held.unknown || held.spec == nil {
 		return nil
 	}
 	var prior members
@@ -391,7 +393,7 @@ func policyPlan[M heldModel](ctx context.Context, d *providerData, req resource.
 		h, _ := m.holding(ctx)
 		prior = h.members
 	}
-	diags := d.policy.refuseAdded(held.members.minus(prior), held.typeName, held.attrs)
+	diags := d.policy.refuseAdded(held.members.minus(prior), held.spec)
 	diags.Append(d.policy.warnHeld(held.members.minus(held.members.minus(prior)), held.typeName, imageID)...)
 	return diags
 }

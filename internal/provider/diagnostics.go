@@ -44,22 +44,18 @@ type operation struct {
 	recipient bool
 }
 
-// dataSourceRead is the read of a data source, bounded by its timeouts.read,
-// needing the given IMS permissions (default: ims:images:get).
-func dataSourceRead(typeName string, timeout time.Duration, permissions ...string) operation {
-	if len(permissions) == 0 {
-		permissions = []string{permissionGet}
-	}
-	return operation{name: "read", subject: "the " + typeName + " data source", timeout: timeout,
+// dataSourceRead is the read of a data source, bounded by its timeouts.read.
+func dataSourceRead(spec *typeSpec, timeout time.Duration) operation {
+	return operation{name: "read", subject: "the " + spec.name + " data source", timeout: timeout,
 		timeoutHint: fmt.Sprintf(`timeouts.read = %s; raise timeouts { read = "..." } on the data source`, timeout),
-		permissions: permissions}
+		permissions: spec.readPermissions}
 }
 
 // resourceOp is an operation of a resource: reads have their fixed limit,
 // the others their timeouts block's attribute.
-func resourceOp(typeName, name string, timeout time.Duration) operation {
-	op := operation{name: name, subject: typeName, timeout: timeout, permissions: []string{permissionGet},
-		recipient: typeName == "ims_image_share_accepter"}
+func resourceOp(spec *typeSpec, name string, timeout time.Duration) operation {
+	typeName := spec.name
+	op := operation{name: name, subject: typeName, timeout: timeout, permissions: spec.readPermissions, recipient: spec.recipient}
 	switch name {
 	case "read":
 		op.timeoutHint = fmt.Sprintf("a refresh of %s is bounded by %s", typeName, timeout)
@@ -69,19 +65,15 @@ func resourceOp(typeName, name string, timeout time.Duration) operation {
 			attr = "create"
 		}
 		op.write = true
-		op.permissions = []string{permissionShare, permissionGet}
+		op.permissions = append([]string{permissionShare}, spec.readPermissions...)
 		op.timeoutHint = fmt.Sprintf(`timeouts.%s = %s; raise timeouts { %s = "..." } on %s`, attr, timeout, attr, typeName)
-	}
-	if op.recipient {
-		// The recipient's image list is its fallback read.
-		op.permissions = append(op.permissions, permissionList)
 	}
 	return op
 }
 
 // listOp is a terraform query list of typeName, bounded by its timeout.
-func listOp(typeName string, timeout time.Duration) operation {
-	return operation{name: "list", subject: "the " + typeName + " list resource", timeout: timeout,
+func listOp(spec *typeSpec, timeout time.Duration) operation {
+	return operation{name: "list", subject: "the " + spec.name + " list resource", timeout: timeout,
 		timeoutHint: fmt.Sprintf(`timeout = %s; raise timeout = "..." in the list block's config`, timeout),
 		permissions: []string{permissionList, permissionGet}}
 }

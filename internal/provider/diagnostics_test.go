@@ -109,13 +109,13 @@ provider "ims" {
 func TestCallDiagnostic(t *testing.T) {
 	tgt := target{region: testRegion, endpoint: "https://ims.example", projectID: testProject}
 	ops := []operation{
-		dataSourceRead("ims_image_members", time.Minute),
-		resourceOp("ims_image_share", "read", resourceReadTimeout),
-		resourceOp("ims_image_share", "create", time.Minute),
-		resourceOp("ims_image_share", "update", time.Minute),
-		resourceOp("ims_image_share", "delete", time.Minute),
-		resourceOp("ims_image_share_accepter", "accept", time.Minute),
-		listOp("ims_image_share", time.Minute),
+		dataSourceRead(imageMembersSpec, time.Minute),
+		resourceOp(shareSpec, "read", resourceReadTimeout),
+		resourceOp(shareSpec, "create", time.Minute),
+		resourceOp(shareSpec, "update", time.Minute),
+		resourceOp(shareSpec, "delete", time.Minute),
+		resourceOp(accepterSpec, "accept", time.Minute),
+		listOp(shareSpec, time.Minute),
 	}
 	write := &ims.APIError{Method: http.MethodPost, Path: "/v1/cloudimages/members", StatusCode: 500, Status: "500", Code: "IMG.0010", Attempts: 1}
 	read := &ims.APIError{Method: http.MethodGet, Path: "/v1/p/cloudimages/i/members", StatusCode: 403, Status: "403", Code: "IMG.0003", Attempts: 1}

@@ -22,10 +22,12 @@ var (
 
 const defaultReadTimeout = 5 * time.Minute
 
-func newImageMembersDataSource() datasource.DataSource { return &imageMembersDataSource{} }
+func newImageMembersDataSource() datasource.DataSource {
+	return &imageMembersDataSource{dataSourceBase{spec: imageMembersSpec}}
+}
 
 type imageMembersDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // imageMembersModel mirrors the data source schema.
@@ -39,10 +41,6 @@ type imageMembersModel struct {
 	Members    types.List     `tfsdk:"members"`
 	MemberIDs  types.List     `tfsdk:"member_ids"`
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *imageMembersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_image_members"
 }
 
 func (d *imageMembersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -105,10 +103,6 @@ func (d *imageMembersDataSource) Schema(ctx context.Context, _ datasource.Schema
 	}
 }
 
-func (d *imageMembersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	ctx, cfg, tgt, readTimeout, done, ok := openRead[imageMembersModel](ctx, d.data, req, &resp.Diagnostics)
 	defer done()
@@ -120,7 +114,7 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	list, err := d.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: imageID})
 	if err != nil {
 		resp.Diagnostics.Append(callDiagnostic(err, failedCall{
-			op: dataSourceRead("ims_image_members", readTimeout), imageID: imageID, target: tgt, maxRetries: d.data.settings.maxRetries,
+			op: dataSourceRead(d.spec, readTimeout), imageID: imageID, target: tgt, maxRetries: d.data.settings.maxRetries,
 		}))
 		return
 	}

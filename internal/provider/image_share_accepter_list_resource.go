@@ -22,7 +22,7 @@ var (
 )
 
 func newImageShareAccepterListResource() list.ListResource {
-	return &imageShareAccepterListResource{resourceBase{suffix: "_image_share_accepter"}}
+	return &imageShareAccepterListResource{resourceBase{spec: accepterSpec}}
 }
 
 type imageShareAccepterListResource struct {
@@ -62,7 +62,7 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 	if s := cfg.Status.ValueString(); s != "" {
 		statuses = []string{s}
 	}
-	op := listOp("ims_image_share_accepter", set.timeout)
+	op := listOp(l.spec, set.timeout)
 	stream.Results = resultStream(ctx, req.Limit, l.data.secrets, func(ctx context.Context, _ *errgroup.Group, send func(list.ListResult) bool) diag.Diagnostics {
 		ctx = withLogging(ctx, l.data.secrets)
 		tctx, cancel := context.WithTimeoutCause(ctx, set.timeout, errListTimeout)

@@ -38,7 +38,7 @@ func (r *imageShareAccepterResource) ConfigValidators(context.Context) []resourc
 }
 
 func newImageShareAccepterResource() resource.Resource {
-	return &imageShareAccepterResource{resourceBase{suffix: "_image_share_accepter"}}
+	return &imageShareAccepterResource{resourceBase{spec: accepterSpec}}
 }
 
 type imageShareAccepterResource struct {
@@ -129,25 +129,17 @@ func (r *imageShareAccepterResource) IdentitySchema(_ context.Context, _ resourc
 	}
 }
 
-// accepterOp is one operation of the accepter: the recipient's status on
-// one image.
-type accepterOp struct {
-	*imageOp
-}
-
-// open opens an operation of the accepter (see openOp).
-func (r *imageShareAccepterResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareAccepterModel, accepterOp, func(), bool) {
-	ctx, m, op, done, ok := openOp[imageShareAccepterModel](ctx, r.data, "ims_image_share_accepter", name, src, diags)
-	// An accepter acts for the provider's own project: state recorded for
-	// another (the provider's project or credentials changed since) is
-	// refused, for every operation, not acted on for the wrong project.
-	if mid := m.MemberID.ValueString(); ok && !m.MemberID.IsUnknown() && mid != "" && mid != op.target.projectID {
+// opened refuses state recorded for another project than the provider's:
+// an accepter acts for the provider's own project (the provider's project
+// or credentials changed since), for every operation.
+func (m imageShareAccepterModel) opened(_ context.Context, op *imageOp) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if mid := m.MemberID.ValueString(); !m.MemberID.IsUnknown() && mid != "" && mid != op.target.projectID {
 		diags.AddAttributeError(path.Root("member_id"), "Member is not this provider's project",
 			fmt.Sprintf("The share is recorded for project %s, but this provider works as project %s in region %s. An accepter acts "+
 				"for the provider's own project: use a provider configured for %s (project_id or its credentials).", mid, op.target.projectID, op.target.region, mid))
-		ok = false
 	}
-	return ctx, m, accepterOp{op}, done, ok
+	return diags
 }
 
 func (m imageShareAccepterModel) imageAndRegion() (string, types.String) {
@@ -157,7 +149,9 @@ func (m imageShareAccepterModel) writeTimeouts() timeouts.Value { return m.Timeo
 
 // holding is the recipient's status (see composition.go).
 func (m imageShareAccepterModel) holding(context.Context) (holding, diag.Diagnostics) { //nolint:unparam // heldModel: a share's can fail.
-	return holding{kind: holdStatus, typeName: "ims_image_share_accepter", status: m.Status.ValueString()}, nil
+	h := accepterSpec.holding(members{}, false)
+	h.status = m.Status.ValueString()
+	return h, nil
 }
 
 // ModifyPlan refuses a plan that Terraform cannot apply without losing the
@@ -170,7 +164,7 @@ func (r *imageShareAccepterResource) ModifyPlan(ctx context.Context, req resourc
 func (m imageShareAccepterModel) ownerProject() types.String { return types.StringNull() }
 
 // setStatus puts the recipient's status and waits for its job.
-func (op accepterOp) setStatus(ctx context.Context, status, vaultID string) error {
+func (op *imageOp) setStatus(ctx context.Context, status, vaultID string) error {
 	jobID, err := op.data.client.UpdateMemberStatus(ctx, ims.StatusRequest{
 		Endpoint: op.target.endpoint, Images: []string{op.imageID}, ProjectID: op.target.projectID, Status: status, VaultID: vaultID,
 	})
@@ -192,7 +186,7 @@ var shareStatuses = []string{"accepted", "pending", "rejected"}
 // tenant details", …) or answers not-found, the recipient's image list
 // decides instead (visibility=shared&id=…, for each member_status: see
 // incomingImages). A gateway's refusal (APIGW.*) stays an error.
-func (op accepterOp) readStatus(ctx context.Context) (string, error) {
+func (op *imageOp) readStatus(ctx context.Context) (string, error) {
 	ctx, cancel := readContext(ctx)
 	defer cancel()
 	m, err := op.data.client.GetImageMember(ctx, ims.GetImageMemberInput{
@@ -234,7 +228,7 @@ func (op accepterOp) readStatus(ctx context.Context) (string, error) {
 // refuseOwner refuses accepting an image whose owner the sharing policy's
 // allowed_owners does not list, before any write; rejecting is always
 // allowed. The owner comes from the recipient's image list.
-func (op accepterOp) refuseOwner(ctx context.Context, policy sharingPolicy, status string) diag.Diagnostics {
+func (op *imageOp) refuseOwner(ctx context.Context, policy sharingPolicy, status string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if status != "accepted" || !policy.restricts(kindOwner) {
 		return nil
@@ -273,7 +267,7 @@ func (op accepterOp) refuseOwner(ctx context.Context, policy sharingPolicy, stat
 }
 
 // state is the accepter's state for status, on top of base.
-func (op accepterOp) state(base imageShareAccepterModel, status string) imageShareAccepterModel {
+func (op *imageOp) accepterState(base imageShareAccepterModel, status string) imageShareAccepterModel {
 	s := base
 	s.ImageID = types.StringValue(op.imageID)
 	s.ID = types.StringValue(op.imageID)
@@ -288,7 +282,7 @@ func (op accepterOp) state(base imageShareAccepterModel, status string) imageSha
 
 // statusNotSet is the diagnostic of a status job that ended without
 // setting the status asked for, or nil.
-func (op accepterOp) statusNotSet(want, got string) diag.Diagnostic {
+func (op *imageOp) statusNotSet(want, got string) diag.Diagnostic {
 	if want == got {
 		return nil
 	}
@@ -299,7 +293,7 @@ func (op accepterOp) statusNotSet(want, got string) diag.Diagnostic {
 }
 
 // notShared is the diagnostic of an image not shared with the recipient.
-func (op accepterOp) notShared(cause error) diag.Diagnostic {
+func (op *imageOp) notShared(cause error) diag.Diagnostic {
 	detail := ""
 	if cause != nil {
 		detail = cause.Error() + "\n\n"
@@ -319,8 +313,8 @@ func (s imageShareAccepterModel) save(ctx context.Context, state *tfsdk.State, i
 
 // Create sets the status asked for. A failed Create records no state.
 func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	ctx, plan, op, done, ok := r.open(ctx, "accept", req.Plan, &resp.Diagnostics)
-	defer done()
+	ctx, plan, op, ok := openOp[imageShareAccepterModel](ctx, r.data, r.spec, "accept", req.Plan, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -341,16 +335,16 @@ func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.Cr
 	case op.statusNotSet(want, status) != nil:
 		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	default:
-		resp.Diagnostics.Append(op.state(plan, status).save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdStatus, typeName: "ims_image_share_accepter"})
+		resp.Diagnostics.Append(op.accepterState(plan, status).save(ctx, &resp.State, resp.Identity)...)
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(members{}, false))
 	}
 }
 
 // Read sets the status from IMS; a share that is gone is removed from
 // state, with a warning.
 func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	ctx, prior, op, done, ok := r.open(ctx, "read", req.State, &resp.Diagnostics)
-	defer done()
+	ctx, prior, op, ok := openOp[imageShareAccepterModel](ctx, r.data, r.spec, "read", req.State, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -364,24 +358,19 @@ func (r *imageShareAccepterResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	if status == "" {
-		// Set the identity first: CLIs without identity support fail with
-		// "Missing Resource Identity After Read" otherwise.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareAccepterIdentity{
+		removeGone(ctx, resp, imageShareAccepterIdentity{
 			ImageID: prior.ImageID, Region: types.StringValue(op.target.region), MemberID: types.StringValue(op.target.projectID),
-		})...)
-		resp.Diagnostics.AddWarning("Image no longer shared with this project",
-			fmt.Sprintf("Image %s is no longer shared with project %s (the owner withdrew it, or deleted the image), so "+
-				"ims_image_share_accepter is removed from state.", op.imageID, op.target.projectID))
-		resp.State.RemoveResource(ctx)
+		}, "Image no longer shared with this project", fmt.Sprintf("Image %s is no longer shared with project %s (the owner withdrew "+
+			"it, or deleted the image), so %s is removed from state.", op.imageID, op.target.projectID, r.spec.name))
 		return
 	}
-	resp.Diagnostics.Append(op.state(prior, status).save(ctx, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(op.accepterState(prior, status).save(ctx, &resp.State, resp.Identity)...)
 }
 
 // Update sets the status; state ends as what IMS holds.
 func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	ctx, plan, op, done, ok := r.open(ctx, "update", req.Plan, &resp.Diagnostics)
-	defer done()
+	ctx, plan, op, ok := openOp[imageShareAccepterModel](ctx, r.data, r.spec, "update", req.Plan, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
 	var prior imageShareAccepterModel
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
@@ -393,7 +382,7 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 	}
 	writeErr := op.setStatus(ctx, want, plan.VaultID.ValueString())
 	status, readErr := op.readStatus(ctx)
-	state := op.state(plan, status)
+	state := op.accepterState(plan, status)
 	op.recorded = recordedReadBack
 	if readErr != nil || status == "" {
 		op.recorded = recordedPrior
@@ -412,22 +401,22 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 	case op.statusNotSet(want, status) != nil:
 		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	default:
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdStatus, typeName: "ims_image_share_accepter"})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(members{}, false))
 	}
 }
 
 // Delete rejects the image, so that it leaves the recipient's image list.
 // It is done when the status reads back as rejected, or the share is gone.
 func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx, _, op, done, ok := r.open(ctx, "delete", req.State, &resp.Diagnostics)
-	defer done()
+	ctx, _, op, ok := openOp[imageShareAccepterModel](ctx, r.data, r.spec, "delete", req.State, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
 	if !ok {
 		return
 	}
 	op.recorded = recordedKept
 	token := objectToken(ctx, req.Private)
-	defer r.data.guard.forgetAfter(op.key(), token, holding{kind: holdStatus, typeName: "ims_image_share_accepter"}, &resp.Diagnostics)
-	if _, claimed := r.data.guard.kept(op.key(), token, holding{kind: holdStatus}); claimed {
+	defer r.data.guard.forgetAfter(op.key(), token, r.spec.holding(members{}, false), &resp.Diagnostics)
+	if _, claimed := r.data.guard.kept(op.key(), token, r.spec.holding(members{}, false)); claimed {
 		// The successor of a create_before_destroy replacement set the
 		// status in this apply: rejecting now would undo it.
 		resp.Diagnostics.AddWarning("Image left as its successor set it",
@@ -451,7 +440,7 @@ func (r *imageShareAccepterResource) Delete(ctx context.Context, req resource.De
 }
 
 func (r *imageShareAccepterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByImageID(ctx, "ims_image_share_accepter", req, resp)
+	importByImageID(ctx, r.spec, req, resp)
 	if req.ID != "" || resp.Diagnostics.HasError() {
 		return
 	}

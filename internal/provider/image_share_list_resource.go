@@ -22,7 +22,7 @@ var (
 )
 
 func newImageShareListResource() list.ListResource {
-	return &imageShareListResource{resourceBase{suffix: "_image_share"}}
+	return &imageShareListResource{resourceBase{spec: shareSpec}}
 }
 
 type imageShareListResource struct {
@@ -78,7 +78,7 @@ func (l *imageShareListResource) List(ctx context.Context, req list.ListRequest,
 		return
 	}
 	memberType, status := cfg.MemberType.ValueString(), cfg.Status.ValueString()
-	stream.Results = l.data.sharedImages(ctx, req.Limit, "ims_image_share", set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) []list.ListResult {
+	stream.Results = l.data.sharedImages(ctx, req.Limit, l.spec, set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) []list.ListResult {
 		if r, ok := l.result(ctx, req, tgt, img, ms, memberType, status); ok {
 			return []list.ListResult{r}
 		}

@@ -22,7 +22,7 @@ var (
 )
 
 func newImageShareMemberListResource() list.ListResource {
-	return &imageShareMemberListResource{resourceBase{suffix: "_image_share_member"}}
+	return &imageShareMemberListResource{resourceBase{spec: memberSpec}}
 }
 
 type imageShareMemberListResource struct {
@@ -93,7 +93,7 @@ func (l *imageShareMemberListResource) List(ctx context.Context, req list.ListRe
 		return (memberType == "" || m.MemberType == memberType) && (status == "" || m.Status == status) &&
 			(len(ids) == 0 || slices.ContainsFunc(ids, func(id string) bool { return sameMemberID(m, id) }))
 	}
-	stream.Results = l.data.sharedImages(ctx, req.Limit, "ims_image_share_member", set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) []list.ListResult {
+	stream.Results = l.data.sharedImages(ctx, req.Limit, l.spec, set, func(ctx context.Context, tgt target, img ims.Image, ms []ims.Member) []list.ListResult {
 		_, unique, warnings := heldMembers(img.ID, ms, members{})
 		var out []list.ListResult
 		for i := range unique {

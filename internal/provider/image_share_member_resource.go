@@ -31,7 +31,7 @@ var (
 )
 
 func newImageShareMemberResource() resource.Resource {
-	return &imageShareMemberResource{resourceBase{suffix: "_image_share_member"}}
+	return &imageShareMemberResource{resourceBase{spec: memberSpec}}
 }
 
 type imageShareMemberResource struct {
@@ -77,7 +77,7 @@ func (m imageShareMemberModel) holding(context.Context) (holding, diag.Diagnosti
 		w = members{kindProject: {m.MemberID.ValueString()}, kindDomain: {m.MemberID.ValueString()},
 			kindOrganization: {m.MemberID.ValueString()}}
 	}
-	return holding{kind: holdMember, typeName: "ims_image_share_member", members: w, unknown: !known, attrs: memberAttrs}, nil
+	return memberSpec.holding(w, !known), nil
 }
 
 // memberAttrs are ims_image_share_member's attributes of each member kind.
@@ -194,33 +194,26 @@ func (r *imageShareMemberResource) ConfigValidators(context.Context) []resource.
 	}
 }
 
-// open opens an operation of ims_image_share_member (see openOp). A create
-// or delete also locks its member, so that two resources naming one member
-// (in two modules, say) cannot both pass Create's check.
-func (r *imageShareMemberResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareMemberModel, *imageOp, func(), bool) {
-	ctx, m, op, done, ok := openOp[imageShareMemberModel](ctx, r.data, "ims_image_share_member", name, src, diags)
-	if !ok || (name != "create" && name != "delete") {
-		return ctx, m, op, done, ok
+// opened locks the member of a create or delete (beside the shared image
+// lock that every member's operation holds), so that two resources naming
+// one member (in two modules, say) cannot both pass Create's check.
+func (m imageShareMemberModel) opened(ctx context.Context, op *imageOp) diag.Diagnostics {
+	if op.op.name != "create" && op.op.name != "delete" {
+		return nil
 	}
-	unlock, err := r.lockMember(ctx, op, m.member())
-	if err != nil {
-		diags.Append(op.failure(err))
-		return ctx, m, op, done, false
-	}
-	return ctx, m, op, func() { unlock(); done() }, true
-}
-
-// lockMember serializes this provider's writes on one member of the image
-// (beside the shared image lock that every member's operation holds).
-func (r *imageShareMemberResource) lockMember(ctx context.Context, op *imageOp, m members) (func(), error) {
+	w := m.member()
 	key := op.imageID
-	for k := range m {
-		for _, v := range m[k] {
+	for k := range w {
+		for _, v := range w[k] {
 			key += "/" + kindWords[k] + ":" + identity(k, v)
 		}
 	}
-	unlock, _, err := r.data.lockImage(ctx, op.target, key, m.String()+" of image "+op.imageID, "ims_image_share_member", true)
-	return unlock, err
+	unlock, _, err := op.data.lockImage(ctx, op.target, key, w.String()+" of image "+op.imageID, op.spec.name, true)
+	if err != nil {
+		return diag.Diagnostics{op.failure(err)}
+	}
+	op.releases = append(op.releases, unlock)
+	return nil
 }
 
 // find is the member of list that has want's identity, or nil.
@@ -295,15 +288,15 @@ func (s imageShareMemberModel) save(ctx context.Context, state *tfsdk.State, ide
 // Create adds the member, after refusing one that IMS already holds. A
 // failed Create records no state.
 func (r *imageShareMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	ctx, plan, op, done, ok := r.open(ctx, "create", req.Plan, &resp.Diagnostics)
-	defer done()
+	ctx, plan, op, ok := openOp[imageShareMemberModel](ctx, r.data, r.spec, "create", req.Plan, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
 	if !ok {
 		return
 	}
 	op.recorded = recordedNothing
 	want := plan.member()
 	// A member unknown at plan time is checked here, before any request.
-	if resp.Diagnostics.Append(r.data.policy.refuseAdded(want, "ims_image_share_member", memberAttrs)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(r.data.policy.refuseAdded(want, r.spec)...); resp.Diagnostics.HasError() {
 		return
 	}
 	before, err := op.listMembers(ctx)
@@ -337,7 +330,7 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 		// not taint the resource and replace it (which would remove the
 		// member and send it back to pending).
 		resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdMember, typeName: "ims_image_share_member", members: want})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(want, false))
 		if writeErr != nil {
 			op.recorded = "IMS holds the member nonetheless (read back after the failure), so it is recorded in state."
 			d := op.failure(writeErr)
@@ -379,8 +372,8 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 // Read sets state from the member as IMS lists it; a member (or an image)
 // that IMS no longer holds is removed from state, with a warning.
 func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	ctx, prior, op, done, ok := r.open(ctx, "read", req.State, &resp.Diagnostics)
-	defer done()
+	ctx, prior, op, ok := openOp[imageShareMemberModel](ctx, r.data, r.spec, "read", req.State, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -418,12 +411,9 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 				ended += ": " + displayText(job.FailReason, nil)
 			}
 		}
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID,
-			Region: types.StringValue(op.target.region)})...)
-		resp.Diagnostics.AddWarning("Member never added",
-			fmt.Sprintf("IMS job %s that was to add %s to image %s %s, and IMS does not list the member, so ims_image_share_member "+
-				"is removed from state; the next apply adds it again.", jobID, want, op.imageID, ended))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID, Region: types.StringValue(op.target.region)},
+			"Member never added", fmt.Sprintf("IMS job %s that was to add %s to image %s %s, and IMS does not list the member, so "+
+				"%s is removed from state; the next apply adds it again.", jobID, want, op.imageID, ended, r.spec.name))
 		return
 	}
 	if m != nil && jobID != "" {
@@ -438,13 +428,10 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	if m == nil {
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID,
-			Region: types.StringValue(op.target.region)})...)
-		resp.Diagnostics.AddWarning("Image no longer shared with this member",
-			fmt.Sprintf("IMS no longer shares image %s (project %s, region %s) with %s, or the image is gone, so ims_image_share_member "+
-				"is removed from state; the next apply shares it again if the image exists.", op.imageID, op.target.projectID,
-				op.target.region, prior.ID.ValueString()))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID, Region: types.StringValue(op.target.region)},
+			"Image no longer shared with this member", fmt.Sprintf("IMS no longer shares image %s (project %s, region %s) with %s, "+
+				"or the image is gone, so %s is removed from state; the next apply shares it again if the image exists.", op.imageID,
+				op.target.projectID, op.target.region, prior.ID.ValueString(), r.spec.name))
 		return
 	}
 	resp.Diagnostics.Append(op.memberState(prior, m).save(ctx, &resp.State, resp.Identity)...)
@@ -454,10 +441,10 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 // member replaces the resource; timeouts, and another spelling of the same
 // member, are kept in state only.
 func (r *imageShareMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, prior imageShareMemberModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
+	ctx, plan, op, ok := openOp[imageShareMemberModel](ctx, r.data, r.spec, "update", req.Plan, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
+	var prior imageShareMemberModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
 	prior.Timeouts = plan.Timeouts
@@ -469,8 +456,8 @@ func (r *imageShareMemberResource) Update(ctx context.Context, req resource.Upda
 // Delete removes the member, and only it. It is done when reading the
 // image back shows the member (or the image) gone.
 func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx, prior, op, done, ok := r.open(ctx, "delete", req.State, &resp.Diagnostics)
-	defer done()
+	ctx, prior, op, ok := openOp[imageShareMemberModel](ctx, r.data, r.spec, "delete", req.State, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -487,8 +474,8 @@ func (r *imageShareMemberResource) Delete(ctx context.Context, req resource.Dele
 	// one): an imported member has only its member_id.
 	target := prior.member()
 	token := objectToken(ctx, req.Private)
-	defer r.data.guard.forgetAfter(op.key(), token, holding{kind: holdMember, typeName: "ims_image_share_member", members: target}, &resp.Diagnostics)
-	if kept, _ := r.data.guard.kept(op.key(), token, holding{kind: holdMember, members: target}); !kept.empty() {
+	defer r.data.guard.forgetAfter(op.key(), token, r.spec.holding(target, false), &resp.Diagnostics)
+	if kept, _ := r.data.guard.kept(op.key(), token, r.spec.holding(target, false)); !kept.empty() {
 		// The successor of a create_before_destroy replacement holds it.
 		resp.Diagnostics.Append(keptByAnother(op, kept))
 		return
@@ -538,7 +525,7 @@ func (r *imageShareMemberResource) ImportState(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if refuseUpperCase(imageID+"/"+memberID, "ims_image_share_member", &resp.Diagnostics) {
+	if refuseUpperCase(imageID+"/"+memberID, r.spec, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)

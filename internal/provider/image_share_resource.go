@@ -32,7 +32,7 @@ var (
 )
 
 func newImageShareResource() resource.Resource {
-	return &imageShareResource{resourceBase{suffix: "_image_share"}}
+	return &imageShareResource{resourceBase{spec: shareSpec}}
 }
 
 type imageShareResource struct {
@@ -52,25 +52,20 @@ type imageShareModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-// open opens an operation of ims_image_share (see openOp), with the
-// membership its model declares.
-func (r *imageShareResource) open(ctx context.Context, name string, src modelSource, diags *diag.Diagnostics) (context.Context, imageShareModel, members, *imageOp, func(), bool) {
-	ctx, m, op, done, ok := openOp[imageShareModel](ctx, r.data, "ims_image_share", name, src, diags)
-	w, ok := m.wantedIf(ctx, ok, diags)
-	return ctx, m, w, op, done, ok
-}
-
 func (m imageShareModel) imageAndRegion() (string, types.String) {
 	return m.ImageID.ValueString(), m.Region
 }
 func (m imageShareModel) writeTimeouts() timeouts.Value { return m.Timeouts }
 func (m imageShareModel) ownerProject() types.String    { return m.OwnerProjectID }
 
+// opened: ims_image_share's opening has no step of its own.
+func (m imageShareModel) opened(context.Context, *imageOp) diag.Diagnostics { return nil }
+
 // holding is every member of the image (see composition.go).
 func (m imageShareModel) holding(ctx context.Context) (holding, diag.Diagnostics) {
 	w, diags := m.wanted(ctx)
 	known := !m.Projects.IsUnknown() && !m.Domains.IsUnknown() && !m.Organizations.IsUnknown()
-	return holding{kind: holdAll, typeName: "ims_image_share", members: w, unknown: !known, attrs: shareAttrs}, diags
+	return shareSpec.holding(w, !known), diags
 }
 
 // shareAttrs are ims_image_share's attributes of each member kind.
@@ -246,8 +241,9 @@ func stringSetOrNull(v []string) types.Set {
 // that a failure can never lead to a destroy of members that were there
 // before.
 func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	ctx, plan, want, op, done, ok := r.open(ctx, "create", req.Plan, &resp.Diagnostics)
-	defer done()
+	ctx, plan, op, ok := openOp[imageShareModel](ctx, r.data, r.spec, "create", req.Plan, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
+	want, ok := plan.wantedIf(ctx, ok, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -268,7 +264,7 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	added := want.minus(before.held)
 	// Members unknown at plan time are checked here, before the write.
-	if resp.Diagnostics.Append(r.data.policy.refuseAdded(added, "ims_image_share", shareAttrs)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(r.data.policy.refuseAdded(added, r.spec)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if err := op.write(ctx, r.data.client.AddImageMembers, added); err != nil {
@@ -285,15 +281,16 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(op.disagrees(want, state.held))
 	default:
 		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdAll, typeName: "ims_image_share", members: want})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(want, false))
 	}
 }
 
 // Read sets state from what IMS holds; an image that IMS says is gone is
 // removed from state, with a warning.
 func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	ctx, prior, have, op, done, ok := r.open(ctx, "read", req.State, &resp.Diagnostics)
-	defer done()
+	ctx, prior, op, ok := openOp[imageShareModel](ctx, r.data, r.spec, "read", req.State, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
+	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -305,13 +302,9 @@ func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest,
 			return
 		}
 		if gone {
-			// Set the identity first: CLIs without identity support fail
-			// with "Missing Resource Identity After Read" otherwise.
-			resp.Diagnostics.Append(resp.Identity.Set(ctx, imageShareIdentity{ImageID: prior.ImageID, Region: types.StringValue(op.target.region)})...)
-			resp.Diagnostics.AddWarning("Image no longer exists",
-				fmt.Sprintf("IMS says image %s does not exist in project %s of region %s, so ims_image_share is removed from state. "+
-					"The next apply shares it again if it exists by then.", op.imageID, op.target.projectID, op.target.region))
-			resp.State.RemoveResource(ctx)
+			removeGone(ctx, resp, imageShareIdentity{ImageID: prior.ImageID, Region: types.StringValue(op.target.region)},
+				"Image no longer exists", fmt.Sprintf("IMS says image %s does not exist in project %s of region %s, so %s is removed "+
+					"from state. The next apply shares it again if it exists by then.", op.imageID, op.target.projectID, op.target.region, r.spec.name))
 			return
 		}
 		resp.Diagnostics.Append(op.failure(err))
@@ -327,8 +320,9 @@ func (r *imageShareResource) Read(ctx context.Context, req resource.ReadRequest,
 // since adding first can never succeed there. Whatever happened, state
 // ends as what IMS holds.
 func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	ctx, plan, want, op, done, ok := r.open(ctx, "update", req.Plan, &resp.Diagnostics)
-	defer done()
+	ctx, plan, op, ok := openOp[imageShareModel](ctx, r.data, r.spec, "update", req.Plan, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
+	want, ok := plan.wantedIf(ctx, ok, &resp.Diagnostics)
 	var prior imageShareModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
@@ -336,7 +330,7 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	added, removed := want.minus(have), have.minus(want)
-	if resp.Diagnostics.Append(r.data.policy.refuseAdded(added, "ims_image_share", shareAttrs)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(r.data.policy.refuseAdded(added, r.spec)...); resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
 		return
 	}
@@ -378,7 +372,7 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	case op.disagrees(want, state.held) != nil:
 		resp.Diagnostics.Append(op.disagrees(want, state.held))
 	default:
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), holding{kind: holdAll, typeName: "ims_image_share", members: want})
+		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(want, false))
 	}
 }
 
@@ -387,17 +381,18 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 // other outcome is an error, so that a destroy never reports success while
 // the image stays shared.
 func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx, prior, have, op, done, ok := r.open(ctx, "delete", req.State, &resp.Diagnostics)
-	defer done()
+	ctx, prior, op, ok := openOp[imageShareModel](ctx, r.data, r.spec, "delete", req.State, &resp.Diagnostics)
+	defer op.close(&resp.Diagnostics)
+	have, ok := prior.wantedIf(ctx, ok, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	op.recorded = recordedKept
 	token := objectToken(ctx, req.Private)
-	defer r.data.guard.forgetAfter(op.key(), token, holding{kind: holdAll, typeName: "ims_image_share", members: have}, &resp.Diagnostics)
+	defer r.data.guard.forgetAfter(op.key(), token, r.spec.holding(have, false), &resp.Diagnostics)
 	// A resource created in this apply that holds some of the members
 	// (the successor of a create_before_destroy replacement) keeps them.
-	kept, _ := r.data.guard.kept(op.key(), token, holding{kind: holdAll, members: have})
+	kept, _ := r.data.guard.kept(op.key(), token, r.spec.holding(have, false))
 	if !kept.empty() {
 		resp.Diagnostics.Append(keptByAnother(op, kept))
 		have = have.minus(kept)
@@ -423,5 +418,5 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *imageShareResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByImageID(ctx, "ims_image_share", req, resp)
+	importByImageID(ctx, r.spec, req, resp)
 }

@@ -26,12 +26,14 @@ var (
 	_ datasource.DataSourceWithConfigure = (*imageSharesDataSource)(nil)
 )
 
-func newImageSharesDataSource() datasource.DataSource { return &imageSharesDataSource{} }
+func newImageSharesDataSource() datasource.DataSource {
+	return &imageSharesDataSource{dataSourceBase{spec: imageSharesSpec}}
+}
 
 // imageSharesDataSource is the owner's inventory: every image of the
 // project that is shared with at least one member.
 type imageSharesDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // imageSharesModel mirrors the data source schema.
@@ -58,10 +60,6 @@ var sharedImageObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 var outsideMemberObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"image_id": types.StringType, "member_id": types.StringType, "member_type": types.StringType,
 }}
-
-func (d *imageSharesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_image_shares"
-}
 
 func (d *imageSharesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -133,10 +131,6 @@ func (d *imageSharesDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 	}
 }
 
-func (d *imageSharesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 // sharedImage is one image of the inventory, at its place in the listing.
 type sharedImage struct {
 	place   int
@@ -167,7 +161,7 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return (memberType == "" || m.MemberType == memberType) && (status == "" || m.Status == status) &&
 			(len(memberIDs) == 0 || slices.ContainsFunc(memberIDs, func(id string) bool { return sameMemberID(m, id) }))
 	}
-	fc := failedCall{op: dataSourceRead("ims_image_shares", timeout, permissionList, permissionGet), target: tgt, maxRetries: d.data.settings.maxRetries}
+	fc := failedCall{op: dataSourceRead(d.spec, timeout), target: tgt, maxRetries: d.data.settings.maxRetries}
 	var mu sync.Mutex
 	var found []sharedImage
 	var failures diag.Diagnostics

@@ -18,15 +18,15 @@ import (
 
 // importByImageID imports a share resource by its image ID (terraform
 // import, import blocks with id) or by its identity's image_id and region.
-func importByImageID(ctx context.Context, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func importByImageID(ctx context.Context, spec *typeSpec, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID != "" {
 		if !uuidPattern.MatchString(req.ID) {
 			resp.Diagnostics.AddError("Invalid import ID",
 				fmt.Sprintf("%q is not an image ID. Import %s by the ID of its image, a UUID such as 370befec-a369-475e-a224-44a45927a8fe.",
-					redact(req.ID, nil), typeName))
+					redact(req.ID, nil), spec.name))
 			return
 		}
-		if refuseUpperCase(req.ID, typeName, &resp.Diagnostics) {
+		if refuseUpperCase(req.ID, spec, &resp.Diagnostics) {
 			return
 		}
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
@@ -38,7 +38,7 @@ func importByImageID(ctx context.Context, typeName string, req resource.ImportSt
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if refuseUpperCase(imageID.ValueString(), typeName, &resp.Diagnostics) {
+	if refuseUpperCase(imageID.ValueString(), spec, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
@@ -50,13 +50,13 @@ func importByImageID(ctx context.Context, typeName string, req resource.ImportSt
 // refuseUpperCase refuses an import ID in upper case: IMS lists IDs in
 // lower case, so the read after the import would find nothing and
 // Terraform would say only "non-existent remote object".
-func refuseUpperCase(id, typeName string, diags *diag.Diagnostics) bool {
+func refuseUpperCase(id string, spec *typeSpec, diags *diag.Diagnostics) bool {
 	if id == strings.ToLower(id) {
 		return false
 	}
 	diags.AddError("Import ID not in lower case",
 		fmt.Sprintf("%q has upper-case letters, but IMS lists image and member IDs in lower case. Import %s with id = %q, and write "+
-			"image_id in lower case in the configuration too.", redact(id, nil), typeName, strings.ToLower(redact(id, nil))))
+			"image_id in lower case in the configuration too.", redact(id, nil), spec.name, strings.ToLower(redact(id, nil))))
 	return true
 }
 

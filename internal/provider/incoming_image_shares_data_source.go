@@ -26,13 +26,13 @@ var (
 )
 
 func newIncomingImageSharesDataSource() datasource.DataSource {
-	return &incomingImageSharesDataSource{}
+	return &incomingImageSharesDataSource{dataSourceBase{spec: incomingSharesSpec}}
 }
 
 // incomingImageSharesDataSource is the recipient's inventory: the images
 // other projects share with this one.
 type incomingImageSharesDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // incomingImageSharesModel mirrors the data source schema.
@@ -54,10 +54,6 @@ var incomingImageObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"image_id": types.StringType, "name": types.StringType, "owner": types.StringType, "status": types.StringType, "created_at": types.StringType,
 	"owner_allowed": types.BoolType,
 }}
-
-func (d *incomingImageSharesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_incoming_image_shares"
-}
 
 func (d *incomingImageSharesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -114,10 +110,6 @@ func (d *incomingImageSharesDataSource) Schema(ctx context.Context, _ datasource
 	}
 }
 
-func (d *incomingImageSharesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 // incomingImage is one image shared with the project, with its status.
 type incomingImage struct {
 	image  ims.Image
@@ -142,7 +134,7 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 	if s := cfg.Status.ValueString(); s != "" {
 		statuses = []string{s}
 	}
-	fc := failedCall{op: dataSourceRead("ims_incoming_image_shares", timeout, permissionList), target: tgt, maxRetries: d.data.settings.maxRetries}
+	fc := failedCall{op: dataSourceRead(d.spec, timeout), target: tgt, maxRetries: d.data.settings.maxRetries}
 	owner := cfg.Owner.ValueString()
 	seen := map[string]bool{}
 	var found []incomingImage

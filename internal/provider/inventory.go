@@ -77,8 +77,8 @@ func (d *providerData) walkSharedImages(ctx context.Context, g *errgroup.Group, 
 // results. Members are read maxConcurrentReads at a time; the whole listing
 // is bounded by set.timeout, and one that runs out ends with a diagnostic
 // saying how far it got.
-func (d *providerData) sharedImages(ctx context.Context, limit int64, typeName string, set listSettings, results sharedImageResults, keep func(ims.Image) bool) iter.Seq[list.ListResult] {
-	op := listOp(typeName, set.timeout)
+func (d *providerData) sharedImages(ctx context.Context, limit int64, spec *typeSpec, set listSettings, results sharedImageResults, keep func(ims.Image) bool) iter.Seq[list.ListResult] {
+	op := listOp(spec, set.timeout)
 	return resultStream(ctx, limit, d.secrets, func(ctx context.Context, g *errgroup.Group, send func(list.ListResult) bool) diag.Diagnostics {
 		ctx = withLogging(ctx, d.secrets)
 		tctx, cancel := context.WithTimeoutCause(ctx, set.timeout, errListTimeout)

@@ -41,7 +41,7 @@ func (r *imageShareMemberResource) MoveState(context.Context) []resource.StateMo
 	return []resource.StateMover{{
 		SourceSchema: schemaOf(newImageShareResource()),
 		StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-			if !ourSource(req, "ims_image_share") || req.SourceState == nil {
+			if !ourSource(req, shareSpec.name) || req.SourceState == nil {
 				return
 			}
 			var src imageShareModel
@@ -92,7 +92,7 @@ func (r *imageShareResource) MoveState(context.Context) []resource.StateMover {
 	return []resource.StateMover{{
 		SourceSchema: schemaOf(newImageShareMemberResource()),
 		StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-			if !ourSource(req, "ims_image_share_member") || req.SourceState == nil {
+			if !ourSource(req, memberSpec.name) || req.SourceState == nil {
 				return
 			}
 			var src imageShareMemberModel

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
@@ -27,6 +28,7 @@ const (
 // types of this provider that wrote to the image in this run.
 type imageOp struct {
 	data    *providerData
+	spec    *typeSpec
 	target  target
 	imageID string
 	op      operation
@@ -37,6 +39,8 @@ type imageOp struct {
 	// recorded says, in fact, what state holds after a failure of this
 	// operation; failure appends it. Set by the CRUD method that decides.
 	recorded string
+	// releases are what the opening took, for close.
+	releases []func()
 }
 
 // What a failed operation leaves in state, for imageOp.recorded.
@@ -49,17 +53,18 @@ const (
 	recordedKept     = "The resource stays in state as it was; the next apply or destroy tries again."
 )
 
-// beginImageOp opens an operation of typeName on an image: the provider
+// begin starts the operation name of o's type on an image: the provider
 // ready, the operation's time limit, logging, the endpoint and project of
-// its region and, for a write, the image's lock (see lockImage). The
-// caller defers the returned done. Every resource's CRUD method starts
-// here, so that what they share is written once.
-func (d *providerData) beginImageOp(ctx context.Context, typeName string, region types.String, imageID, name string, timeout time.Duration) (context.Context, *imageOp, func(), diag.Diagnostics) {
+// its region and, for a write, the image's lock (see lockImage); close
+// releases what it took.
+func (o *imageOp) begin(ctx context.Context, region types.String, imageID, name string, timeout time.Duration) (context.Context, diag.Diagnostics) {
+	d := o.data
 	diags := d.ready()
 	if diags.HasError() {
-		return ctx, nil, func() {}, diags
+		return ctx, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
+	o.releases = append(o.releases, cancel)
 	ctx = withLogging(ctx, d.secrets)
 	tgt, more := d.targetFor(ctx, d.regionOr(region))
 	if more.HasError() && (name == "read" || name == "delete") && !region.IsNull() && region.ValueString() != d.settings.region {
@@ -67,27 +72,45 @@ func (d *providerData) beginImageOp(ctx context.Context, typeName string, region
 		more = regionFromStateDiagnostics(region.ValueString(), d.settings, more)
 	}
 	diags.Append(more...)
-	op := &imageOp{data: d, target: tgt, imageID: imageID, op: resourceOp(typeName, name, timeout)}
-	if diags.HasError() || !op.op.write {
-		return ctx, op, cancel, diags
+	o.target, o.imageID, o.op = tgt, imageID, resourceOp(o.spec, name, timeout)
+	if diags.HasError() || !o.op.write {
+		return ctx, diags
 	}
-	unlock, others, err := d.lockImage(ctx, tgt, imageID, "image "+imageID, typeName, typeName == "ims_image_share")
+	unlock, others, err := d.lockImage(ctx, tgt, imageID, "image "+imageID, o.spec.name, o.spec.lock == lockExclusive)
 	if err != nil {
-		diags.Append(op.failure(err))
-		return ctx, op, cancel, diags
+		diags.Append(o.failure(err))
+		return ctx, diags
 	}
-	op.others = others
-	return ctx, op, func() { unlock(); cancel() }, diags
+	o.releases = append(o.releases, unlock)
+	o.others = others
+	return ctx, diags
 }
 
-// imageModel is the model of a resource on one image: where the image is
-// and the timeouts block of its writes.
+// close ends the operation: it releases what the opening took (the time
+// limit, the locks, last taken first) and redacts every diagnostic the
+// method leaves in diags. Every CRUD method defers it right after
+// openOp.
+func (o *imageOp) close(diags *diag.Diagnostics) {
+	for i := len(o.releases) - 1; i >= 0; i-- {
+		o.releases[i]()
+	}
+	o.releases = nil
+	*diags = redactDiagnostics(*diags, o.data.secretsOrNil())
+}
+
+// imageModel is the model of a resource on one image: where the image is,
+// the timeouts block of its writes, and its type's own step of the
+// opening.
 type imageModel interface {
 	imageAndRegion() (string, types.String)
 	writeTimeouts() timeouts.Value
 	// ownerProject is the project the state was recorded for (null
 	// before create or import).
 	ownerProject() types.String
+	// opened is the type's own step after the common opening: a lock of
+	// its member, a check of its member. What it takes, it adds to
+	// op.releases.
+	opened(ctx context.Context, op *imageOp) diag.Diagnostics
 }
 
 // modelSource is a plan or a state.
@@ -95,26 +118,27 @@ type modelSource interface {
 	Get(ctx context.Context, target any) diag.Diagnostics
 }
 
-// openOp is the opening every CRUD method of a resource on one image
+// openOp is the opening every CRUD method of every resource on one image
 // shares, written once: the model read from src (the plan, or the state),
 // the operation's time limit (its timeouts attribute; reads have their
-// fixed one), and beginImageOp. The returned done, deferred by the caller,
-// ends the operation and redacts every diagnostic the method leaves in
-// diags. ok is false when diags holds an error and the method must stop.
-func openOp[M imageModel](ctx context.Context, d *providerData, typeName, name string, src modelSource, diags *diag.Diagnostics) (context.Context, M, *imageOp, func(), bool) {
+// fixed one), begin, the project state was recorded for, and the type's
+// own step (imageModel.opened). The caller defers op.close(diags) at once;
+// op is never nil. ok is false when diags holds an error and the method
+// must stop.
+func openOp[M imageModel](ctx context.Context, d *providerData, spec *typeSpec, name string, src modelSource, diags *diag.Diagnostics) (context.Context, M, *imageOp, bool) {
 	var m M
-	redacted := func() { *diags = redactDiagnostics(*diags, d.secretsOrNil()) }
+	op := &imageOp{data: d, spec: spec}
 	diags.Append(src.Get(ctx, &m)...)
 	if diags.HasError() {
-		return ctx, m, nil, redacted, false
+		return ctx, m, op, false
 	}
 	timeout, more := operationTimeout(ctx, m.writeTimeouts(), name)
 	diags.Append(more...)
 	if diags.HasError() {
-		return ctx, m, nil, redacted, false
+		return ctx, m, op, false
 	}
 	imageID, region := m.imageAndRegion()
-	ctx, op, done, more := d.beginImageOp(ctx, typeName, region, imageID, name, timeout)
+	ctx, more = op.begin(ctx, region, imageID, name, timeout)
 	diags.Append(more...)
 	// State recorded for another project (the provider's project or
 	// credentials changed since) is refused, not read there: IMS would
@@ -124,10 +148,13 @@ func openOp[M imageModel](ctx context.Context, d *providerData, typeName, name s
 		owner.ValueString() != op.target.projectID {
 		diags.AddAttributeError(path.Root("owner_project_id"), "Image recorded for another project",
 			fmt.Sprintf("%s on image %s was recorded for project %s, but this provider works as project %s in region %s. Use a "+
-				"provider configured for %s (project_id or its credentials); nothing was read or changed.", typeName, imageID,
+				"provider configured for %s (project_id or its credentials); nothing was read or changed.", spec.name, imageID,
 				owner.ValueString(), op.target.projectID, op.target.region, owner.ValueString()))
 	}
-	return ctx, m, op, func() { done(); redacted() }, !diags.HasError()
+	if !diags.HasError() {
+		diags.Append(m.opened(ctx, op)...)
+	}
+	return ctx, m, op, !diags.HasError()
 }
 
 // operationTimeout is the limit of the operation name: its attribute of
@@ -314,6 +341,16 @@ func keptByAnother(o *imageOp, kept members) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("Members left to the resource that replaced this one",
 		fmt.Sprintf("The %s of %s on image %s leaves %s: a resource created or updated in this apply holds them (the new object "+
 			"of a create_before_destroy replacement), so removing them would take them from it.", o.op.name, o.op.subject, o.imageID, kept))
+}
+
+// removeGone removes from state a resource whose object IMS no longer
+// holds, with a warning that says why. The identity is set first: CLIs
+// without identity support fail with "Missing Resource Identity After
+// Read" otherwise.
+func removeGone(ctx context.Context, resp *resource.ReadResponse, identity any, summary, detail string) {
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+	resp.Diagnostics.AddWarning(summary, detail)
+	resp.State.RemoveResource(ctx)
 }
 
 // importNotFound is the error of an import whose object IMS does not

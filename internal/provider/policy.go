@@ -308,7 +308,8 @@ func (p sharingPolicy) outside(m members) (members, []string) {
 
 // refuseAdded is the error of each member of added outside the policy, on
 // the attribute that names it (attrs: the type's attribute of each kind).
-func (p sharingPolicy) refuseAdded(added members, typeName string, attrs [3]string) diag.Diagnostics {
+func (p sharingPolicy) refuseAdded(added members, spec *typeSpec) diag.Diagnostics {
+	typeName, attrs := spec.name, spec.attrs
 	var diags diag.Diagnostics
 	for k := range added {
 		for _, v := range added[k] {

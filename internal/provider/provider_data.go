@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/singleflight"
 
@@ -38,23 +37,6 @@ type providerData struct {
 	// guard sees what Terraform composes from several objects' calls
 	// (composition.go).
 	guard compositionGuard
-}
-
-// resourceBase is what every resource and list resource embeds: its type
-// name and its provider data, with the Metadata and Configure that only
-// depend on them.
-type resourceBase struct {
-	// suffix follows the provider's name: "_image_share".
-	suffix string
-	data   *providerData
-}
-
-func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + b.suffix
-}
-
-func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // configuredData is the provider data handed to a data source or resource.

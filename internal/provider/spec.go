@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// typeSpec is what the shared code knows of one type of this provider,
+// declared once per type below (as AWS registers every framework type with
+// a spec): its name, how its writes hold an image's lock, which side of a
+// share it acts for, the IMS permissions its reads need, and what an
+// object of it holds on an image. The shared code reads these values and
+// never compares type names, so that a new or renamed type cannot
+// silently change locking or advice.
+type typeSpec struct {
+	// name is the type's full name, e.g. "ims_image_share".
+	name string
+	// lock is how the type's writes hold an image.
+	lock lockMode
+	// recipient marks a type of the recipient's side of a share, whose
+	// advice and permissions are not the owner's.
+	recipient bool
+	// readPermissions are the IMS actions a read of the type needs
+	// (writes add ims:images:share).
+	readPermissions []string
+	// holds is what an object of the type holds on an image, for the
+	// composition guard (composition.go).
+	holds holdingKind
+	// attrs are the type's attributes of each member kind, for messages.
+	attrs [3]string
+}
+
+// lockMode is how a type's writes hold an image's lock (locks.go).
+type lockMode int
+
+const (
+	// lockShared: writes that touch only their own member or status run
+	// side by side.
+	lockShared lockMode = iota
+	// lockExclusive: an authoritative write has the image alone.
+	lockExclusive
+)
+
+// The types of this provider.
+var (
+	shareSpec = &typeSpec{name: "ims_image_share", lock: lockExclusive, holds: holdAll,
+		readPermissions: []string{permissionGet}, attrs: [3]string{"projects", "domains", "organizations"}}
+	memberSpec = &typeSpec{name: "ims_image_share_member", lock: lockShared, holds: holdMember,
+		readPermissions: []string{permissionGet}, attrs: [3]string{"project_id", "domain_id", "organization_urn"}}
+	// The accepter reads its own membership, and the recipient's image
+	// list as its fallback.
+	accepterSpec = &typeSpec{name: "ims_image_share_accepter", lock: lockShared, recipient: true, holds: holdStatus,
+		readPermissions: []string{permissionGet, permissionList}}
+	imageMembersSpec   = &typeSpec{name: "ims_image_members", readPermissions: []string{permissionGet}}
+	imageSharesSpec    = &typeSpec{name: "ims_image_shares", readPermissions: []string{permissionList, permissionGet}}
+	incomingSharesSpec = &typeSpec{name: "ims_incoming_image_shares", recipient: true, readPermissions: []string{permissionList}}
+)
+
+// providerTypeName is the provider's name, the prefix of every type's.
+const providerTypeName = "ims"
+
+// holding is what an object of the type holds: members (unknown when
+// they are not known at plan time).
+func (s *typeSpec) holding(m members, unknown bool) holding {
+	return holding{kind: s.holds, typeName: s.name, members: m, unknown: unknown, attrs: s.attrs, spec: s}
+}
+
+// typeName is the type's name under the provider's name as the framework
+// gives it (always "ims" here).
+func (s *typeSpec) typeName(providerName string) string {
+	return providerName + strings.TrimPrefix(s.name, providerTypeName)
+}
+
+// resourceBase is what every resource and list resource embeds: its spec
+// and its provider data, with the Metadata and Configure that only depend
+// on them.
+type resourceBase struct {
+	spec *typeSpec
+	data *providerData
+}
+
+func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = b.spec.typeName(req.ProviderTypeName)
+}
+
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// dataSourceBase is resourceBase for data sources.
+type dataSourceBase struct {
+	spec *typeSpec
+	data *providerData
+}
+
+func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = b.spec.typeName(req.ProviderTypeName)
+}
+
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
