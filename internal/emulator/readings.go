@@ -65,6 +65,12 @@ type Readings struct {
 	// whole URN (where the share named one) instead of the URN's last
 	// segment; the reference's examples show only the last segment.
 	OrgMemberIDURN bool
+	// RawMemberMarker sends a members page's page_info.next_marker as the
+	// last member's ID itself, as ims_03_0661 and ims_03_0723 describe the
+	// field ("the marker of the next page, an ID"), where the marker
+	// query parameter must be Base64 (the same pages). The marker taken
+	// in stays Base64 either way. Default: next_marker already Base64.
+	RawMemberMarker bool
 }
 
 // listed is members as the members paths answer them, by the readings.

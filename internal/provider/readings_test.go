@@ -327,3 +327,34 @@ func TestAccReadings_jobCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReadings_rawMemberMarker: an image of more than one members page
+// (the provider asks for 1000) is read in full whether IMS sends
+// page_info.next_marker as Base64 or as the last member's ID itself
+// (ims_03_0661 describes the field as an ID and requires the marker
+// parameter to be Base64): the provider encodes a marker that is not the
+// Base64 of an ID, a hex ID like the one at the page boundary here
+// included.
+func TestAccReadings_rawMemberMarker(t *testing.T) {
+	for name, raw := range map[string]bool{"base64": false, "raw": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{RawMemberMarker: raw})
+			members := emulator.GenerateMembers(testImage, 1001)
+			for i := range members {
+				members[i].MemberID = testRecipientProject(1000 + i)
+			}
+			members[1000].MemberID = "ou-def456"
+			a.emu.SetMembers(testProject, testImage, members)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config: a.providerConfig() + testAccImageMembersConfig("all", testImage),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.ims_image_members.all", tfjsonpath.New("member_ids"), idsCheck(members)),
+					},
+				}},
+			})
+		})
+	}
+}
