@@ -71,6 +71,14 @@ type Readings struct {
 	// query parameter must be Base64 (the same pages). The marker taken
 	// in stays Base64 either way. Default: next_marker already Base64.
 	RawMemberMarker bool
+	// OwnSharedVisible lists the caller's own shared images with
+	// visibility "shared" instead of "private", and so also in its
+	// visibility=shared queries, whatever member_status asks (the caller
+	// is no member of its own image). ims_03_0602 says an image the
+	// project shares and one it accepted are both __imagetype shared,
+	// told apart by owner; their visibility is not stated. Default:
+	// private.
+	OwnSharedVisible bool
 }
 
 // listed is members as the members paths answer them, by the readings.

@@ -358,3 +358,42 @@ func TestAccReadings_rawMemberMarker(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReadings_ownSharedVisible: a project that both shares its own
+// images and receives shares finds each where it belongs, whether IMS
+// lists its own shared images with visibility private or shared (and so
+// in its visibility=shared queries, whatever member_status): the owner's
+// inventory keeps images whose owner is the project, the recipient's
+// listings drop them.
+func TestAccReadings_ownSharedVisible(t *testing.T) {
+	for name, visible := range map[string]bool{"private": false, "shared": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{OwnSharedVisible: visible})
+			recipient := testRecipientProject(0)
+			for i, status := range []string{"pending", "accepted"} {
+				m := emulator.NewMember(listImageID(800+i), "project", status, "r", time.Now())
+				m.MemberID = recipient
+				a.emu.SetImage(testProject, listImageID(800+i), emulator.ImageOptions{CreatedAt: fmt.Sprintf("2024-0%d-01T00:00:00Z", i+1)})
+				a.emu.SetMembers(testProject, listImageID(800+i), []emulator.Member{m})
+			}
+			// The recipient's own image, shared with another project.
+			own := emulator.NewMember(listImageID(810), "project", "accepted", "o", time.Now())
+			own.MemberID = testRecipientProject(1)
+			a.emu.SetImage(recipient, listImageID(810), emulator.ImageOptions{})
+			a.emu.SetMembers(recipient, listImageID(810), []emulator.Member{own})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config: a.recipientProviderConfig() + testAccIncomingConfig("all") +
+						testAccIncomingConfig("accepted", hclArg("status", "accepted")) + testAccImageSharesConfig("own"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.ims_incoming_image_shares.all", tfjsonpath.New("ids"), idList(listImageID(801), listImageID(800))),
+						statecheck.ExpectKnownValue("data.ims_incoming_image_shares.accepted", tfjsonpath.New("ids"), idList(listImageID(801))),
+						statecheck.ExpectKnownValue("data.ims_image_shares.own", tfjsonpath.New("ids"), idList(listImageID(810))),
+					},
+				}},
+			})
+		})
+	}
+}
