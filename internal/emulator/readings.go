@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -79,6 +80,34 @@ type Readings struct {
 	// told apart by owner; their visibility is not stated. Default:
 	// private.
 	OwnSharedVisible bool
+	// NonMemberRemoval is how BatchDeleteMembers answers a removal that
+	// names a project, account or organization the image does not list.
+	// The error-code table lists IMG.0113 without a meaning for sharing;
+	// ims_03_0623 does not say. Default: ignored (the rest is removed).
+	NonMemberRemoval NonMemberRemovalReading
+}
+
+// NonMemberRemovalReading is one reading of a removal of a non-member.
+type NonMemberRemovalReading int
+
+// The readings of a removal that names a non-member.
+const (
+	// NonMemberIgnored removes the members named and ignores the rest.
+	NonMemberIgnored NonMemberRemovalReading = iota
+	// NonMemberRefused refuses the whole request, 400 with IMG.0113.
+	NonMemberRefused
+	// NonMemberJobFails accepts the request and fails its job with
+	// IMG.0113, removing no one.
+	NonMemberJobFails
+)
+
+// codeNonMember is the code of a refused removal of a non-member.
+const codeNonMember = "IMG.0113"
+
+// refusesNonMember reports whether a removal naming id, which ms does not
+// list, is refused, by the readings. s.mu is held.
+func (s *Server) refusesNonMember(ms []Member, id string) bool {
+	return s.readings.NonMemberRemoval != NonMemberIgnored && !slices.ContainsFunc(ms, func(m Member) bool { return m.MemberID == id })
 }
 
 // listed is members as the members paths answer them, by the readings.

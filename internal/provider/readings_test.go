@@ -397,3 +397,63 @@ func TestAccReadings_ownSharedVisible(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReadings_nonMemberRemoval: an update and a destroy whose members
+// are removed behind Terraform's back between the plan and the write end
+// with the members gone, whether IMS ignores a removal that names a
+// non-member, refuses it with IMG.0113 or fails its job with IMG.0113
+// (both refusals remove no one, so the members still listed are removed
+// alone), for ims_image_share and ims_image_share_member.
+func TestAccReadings_nonMemberRemoval(t *testing.T) {
+	for name, reading := range map[string]emulator.NonMemberRemovalReading{
+		"ignored": emulator.NonMemberIgnored, "refused": emulator.NonMemberRefused, "job fails": emulator.NonMemberJobFails,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{NonMemberRemoval: reading})
+			other := listImageID(28)
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+			a.emu.SetImage(testProject, other, emulator.ImageOptions{})
+			p := func(i int) string { return testRecipientProject(i) }
+			// dropBeforeWrites removes members of an image before each
+			// later write, as someone else would between plan and apply.
+			dropBeforeWrites := func(drops map[string][]string) {
+				a.emu.BeforeWrite(func() {
+					for img, ids := range drops {
+						ms := a.emu.Members(testProject, img)
+						a.emu.SetMembers(testProject, img, slices.DeleteFunc(ms, func(m emulator.Member) bool { return slices.Contains(ids, m.MemberID) }))
+					}
+				})
+			}
+			config := func(projects ...string) string {
+				return a.providerConfig() + testAccImageShareConfig(testImage, projects, nil) +
+					fmt.Sprintf("resource \"ims_image_share_member\" \"m\" {\n  image_id = %q\n  project_id = %q\n}\n", other, p(4))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				CheckDestroy: func(*terraform.State) error {
+					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
+						return fmt.Errorf("after destroy the images are still shared with %v", ids)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{Config: config(p(0), p(1), p(2), p(3))},
+					{
+						PreConfig: func() { dropBeforeWrites(map[string][]string{testImage: {p(1)}}) },
+						Config:    config(p(0), p(3)),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p(0), p(3))),
+						},
+						Check: func(*terraform.State) error {
+							expectMembers(t, a, testImage, p(0), p(3))
+							// The destroy's removals find p0 and p4 gone.
+							dropBeforeWrites(map[string][]string{testImage: {p(0)}, other: {p(4)}})
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
