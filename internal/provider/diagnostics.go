@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -248,8 +249,8 @@ func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
 	case e.StatusCode == http.StatusForbidden:
 		return "Permission denied by IMS",
 			fmt.Sprintf("The %s needs the IMS permission%s %s on project %s (for example the IMS FullAccess policy for writes, ReadOnlyAccess for "+
-				"reads), and project_id must be the project of region %s that owns the image.", fc.op.name, plural(len(fc.op.permissions)),
-				strings.Join(fc.op.permissions, " and "), fc.projectID, fc.region)
+				"reads), and project_id must be the project of region %s that owns the image.%s", fc.op.name, plural(len(fc.op.permissions)),
+				strings.Join(fc.op.permissions, " and "), fc.projectID, fc.region, sharedQueryAdvice(fc.op))
 	case e.Code == ims.CodeImageNotFound && fc.op.recipient:
 		return "Image not found",
 			fmt.Sprintf("No image %s is shared with project %s in region %s (IMG.0027: the image ID does not exist for this project). "+
@@ -281,6 +282,19 @@ func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
 				fc.retries(e.Attempts, e.Method))
 	}
 	return "Unexpected answer from IMS", "Report the request id to Huawei Cloud support if this persists."
+}
+
+// sharedQueryAdvice is what IMS's permissions reference says of listing
+// shared images, for an operation that lists images: its Image Management
+// table notes of GET /v2/cloudimages "Shared image query is only supported
+// in IAM projects" (a later edition: "For shared images, enterprise
+// projects are not supported").
+func sharedQueryAdvice(op operation) string {
+	if !slices.Contains(op.permissions, permissionList) {
+		return ""
+	}
+	return fmt.Sprintf(" IMS's permissions reference notes that shared image query is only supported in IAM projects: a user authorized "+
+		"by enterprise project only cannot list shared images, so grant %s on the IAM project itself.", permissionList)
 }
 
 func codeOrNone(code string) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,14 @@ func TestCallDiagnostic(t *testing.T) {
 				want = append(want, op.timeoutHint)
 			case "403":
 				want = append(want, op.permissions...)
+				// A listing's 403 may be an enterprise-project-only user:
+				// the permissions reference says shared image query is
+				// only supported in IAM projects.
+				if slices.Contains(op.permissions, permissionList) {
+					want = append(want, "shared image query is only supported in IAM projects")
+				} else if strings.Contains(text, "IAM projects") {
+					t.Errorf("%s %s: a 403 that lists no images gets the listing's advice:\n%s", op.name, op.subject, text)
+				}
 			case "interrupted":
 				want = append(want, "interrupted", "may still")
 			case "transport":
