@@ -365,7 +365,8 @@ func projectDiscoveryDiagnostic(err error, region, authURL string) diag.Diagnost
 	var countErr *projectCountError
 	if errors.As(err, &countErr) {
 		return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Cannot determine the project of region "+region,
-			fmt.Sprintf("%s. Set project_id (HW_PROJECT_ID) to the project that owns the images in %s, or check the region name.", countErr.Error(), region))
+			fmt.Sprintf("%s. Set project_id (HW_PROJECT_ID) to the project that owns the images in %s, or check the region name. %s",
+				countErr.Error(), region, subProjectAdvice(region)))
 	}
 	detail := err.Error()
 	var apiErr *ims.APIError
@@ -375,5 +376,14 @@ func projectDiscoveryDiagnostic(err error, region, authURL string) diag.Diagnost
 	}
 	return diag.NewErrorDiagnostic("Cannot look up the project of region "+region,
 		fmt.Sprintf("Project discovery (GET %s/projects?name=%s) failed: %s\n\nSet project_id (HW_PROJECT_ID) to skip discovery, or set auth_url "+
-			"(HW_AUTH_URL) if IAM is elsewhere.", authURL, region, detail))
+			"(HW_AUTH_URL) if IAM is elsewhere. %s", authURL, region, detail, subProjectAdvice(region)))
+}
+
+// subProjectAdvice says what discovery by region name cannot find: IAM
+// names a sub-project "{region}_{name}" (KeystoneCreateProject, iam_06_0004:
+// a project name starts with an existing region's ID and "_"), so a look-up
+// by the region's name finds the region's own project only.
+func subProjectAdvice(region string) string {
+	return fmt.Sprintf("Discovery looks the project up by the region's name, so it finds the region's own project only, never a "+
+		"sub-project such as %s_dev: for images in a sub-project, set project_id to its ID.", region)
 }

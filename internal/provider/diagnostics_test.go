@@ -233,3 +233,21 @@ func TestShareCodeAdvice(t *testing.T) {
 		t.Error("IMG.0098's advice names KMS, which the reference does not")
 	}
 }
+
+// TestProjectDiscoveryDiagnosticSubProjects: whatever discovery failed
+// with, the diagnostic says that a look-up by region name never finds a
+// sub-project ({region}_{name}) and advises project_id.
+func TestProjectDiscoveryDiagnosticSubProjects(t *testing.T) {
+	for name, err := range map[string]error{
+		"none":    &projectCountError{region: "cn-north-4"},
+		"several": &projectCountError{region: "cn-north-4", ids: []string{"a", "b"}},
+		"failed":  errors.New("connection refused"),
+	} {
+		d := projectDiscoveryDiagnostic(err, "cn-north-4", "https://iam.example/v3")
+		for _, want := range []string{"sub-project such as cn-north-4_dev", "project_id"} {
+			if !strings.Contains(d.Detail(), want) {
+				t.Errorf("%s: the diagnostic lacks %q:\n%s", name, want, d.Detail())
+			}
+		}
+	}
+}
