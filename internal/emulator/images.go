@@ -227,6 +227,9 @@ func (s *Server) serveImages(w http.ResponseWriter, r request) {
 			img.ImageType, img.Visibility = "gold", "public"
 		case owner == project && len(ms) > 0:
 			img.ImageType, img.Visibility = "shared", "private"
+			if s.readings.OwnSharedVisible {
+				img.Visibility = "shared"
+			}
 		case owner == project:
 			img.ImageType, img.Visibility = "private", "private"
 		case mine != nil && (mine.Status != "pending" || !s.readings.HidePendingShares || q.Get("member_status") == "pending"):
@@ -238,7 +241,7 @@ func (s *Server) serveImages(w http.ResponseWriter, r request) {
 			continue
 		}
 		keep := (eps == "" || eps == "all_granted_eps" || eps == img.EnterpriseProject) &&
-			(q.Get("visibility") != "shared" || (mine != nil && mine.Status == status))
+			(q.Get("visibility") != "shared" || (mine != nil && mine.Status == status) || (owner == project && img.Visibility == "shared"))
 		for name, field := range imageFilters {
 			if v, ok := q[name]; ok && len(v) > 0 && v[0] != "" && field(img) != v[0] {
 				keep = false

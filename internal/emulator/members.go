@@ -8,7 +8,8 @@ import (
 )
 
 // serveMembers is GET /v1/{project_id}/cloudimages/{image_id}/members: the
-// owner's view of an image's members, paged by a base64 marker.
+// owner's view of an image's members, paged by a base64 marker (sent
+// back raw under Readings.RawMemberMarker, taken in as Base64 only).
 func (s *Server) serveMembers(w http.ResponseWriter, r request) {
 	projectID, imageID, who, reqID := r.PathValue("project_id"), r.PathValue("image_id"), r.who, r.reqID
 	s.mu.Lock()
@@ -91,6 +92,11 @@ func (s *Server) serveMembers(w http.ResponseWriter, r request) {
 	s.mu.Unlock()
 	if end < len(members) {
 		out.PageInfo.NextMarker = base64.StdEncoding.EncodeToString([]byte(members[end-1].MemberID))
+		s.mu.Lock()
+		if s.readings.RawMemberMarker {
+			out.PageInfo.NextMarker = members[end-1].MemberID
+		}
+		s.mu.Unlock()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -65,6 +66,48 @@ type Readings struct {
 	// whole URN (where the share named one) instead of the URN's last
 	// segment; the reference's examples show only the last segment.
 	OrgMemberIDURN bool
+	// RawMemberMarker sends a members page's page_info.next_marker as the
+	// last member's ID itself, as ims_03_0661 and ims_03_0723 describe the
+	// field ("the marker of the next page, an ID"), where the marker
+	// query parameter must be Base64 (the same pages). The marker taken
+	// in stays Base64 either way. Default: next_marker already Base64.
+	RawMemberMarker bool
+	// OwnSharedVisible lists the caller's own shared images with
+	// visibility "shared" instead of "private", and so also in its
+	// visibility=shared queries, whatever member_status asks (the caller
+	// is no member of its own image). ims_03_0602 says an image the
+	// project shares and one it accepted are both __imagetype shared,
+	// told apart by owner; their visibility is not stated. Default:
+	// private.
+	OwnSharedVisible bool
+	// NonMemberRemoval is how BatchDeleteMembers answers a removal that
+	// names a project, account or organization the image does not list.
+	// The error-code table lists IMG.0113 without a meaning for sharing;
+	// ims_03_0623 does not say. Default: ignored (the rest is removed).
+	NonMemberRemoval NonMemberRemovalReading
+}
+
+// NonMemberRemovalReading is one reading of a removal of a non-member.
+type NonMemberRemovalReading int
+
+// The readings of a removal that names a non-member.
+const (
+	// NonMemberIgnored removes the members named and ignores the rest.
+	NonMemberIgnored NonMemberRemovalReading = iota
+	// NonMemberRefused refuses the whole request, 400 with IMG.0113.
+	NonMemberRefused
+	// NonMemberJobFails accepts the request and fails its job with
+	// IMG.0113, removing no one.
+	NonMemberJobFails
+)
+
+// codeNonMember is the code of a refused removal of a non-member.
+const codeNonMember = "IMG.0113"
+
+// refusesNonMember reports whether a removal naming id, which ms does not
+// list, is refused, by the readings. s.mu is held.
+func (s *Server) refusesNonMember(ms []Member, id string) bool {
+	return s.readings.NonMemberRemoval != NonMemberIgnored && !slices.ContainsFunc(ms, func(m Member) bool { return m.MemberID == id })
 }
 
 // listed is members as the members paths answer them, by the readings.

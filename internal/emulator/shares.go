@@ -240,6 +240,10 @@ func (s *Server) serveWrite(w http.ResponseWriter, r request) {
 		}
 		apply, code, msg = s.planShare(r.Request, who, r.Method == http.MethodPost, req.Images, req.Projects, req.Domains, req.Organizations)
 	}
+	var failure *jobFailure
+	if code == codeNonMember && s.readings.NonMemberRemoval == NonMemberJobFails {
+		failure, code = &jobFailure{code: code, reason: msg}, ""
+	}
 	if code != "" {
 		// The error-code table answers every refusal of a write with 400,
 		// IMG.0027 (no such image) included.
@@ -257,6 +261,9 @@ func (s *Server) serveWrite(w http.ResponseWriter, r request) {
 		if f, ok := s.failJobs[img]; ok {
 			j.failure = &f
 		}
+	}
+	if failure != nil {
+		j.failure = failure
 	}
 	// A job that skips a member still reports SUCCESS, with its images'
 	// results marked failed, as a real job's entities may be.
@@ -342,12 +349,18 @@ func (s *Server) planShare(r *http.Request, who authResult, add bool, images, pr
 			case add && (target == nil || target.Region != region):
 				return nil, "IMG.0108", "The tenant " + p + " does not exist in region " + region
 			}
+			if !add && s.refusesNonMember(ms, p) {
+				return nil, codeNonMember, "The project " + p + " is not a member of image " + img
+			}
 			next = s.editMembers(next, add, img, "project", p, nil, now)
 			c.edits = append(c.edits, edit{"project", p, nil})
 		}
 		for _, d := range domains {
 			if d == owner.DomainID {
 				return nil, "IMG.0076", "The image cannot be shared with your own account: " + d
+			}
+			if !add && s.refusesNonMember(ms, d) {
+				return nil, codeNonMember, "The account " + d + " is not a member of image " + img
 			}
 			next = s.editMembers(next, add, img, "domain", d, nil, now)
 			c.edits = append(c.edits, edit{"domain", d, nil})
@@ -364,6 +377,9 @@ func (s *Server) planShare(r *http.Request, who authResult, add bool, images, pr
 			var u *string
 			if strings.HasPrefix(urn, "organizations::") {
 				u = &urn
+			}
+			if !add && s.refusesNonMember(ms, id) {
+				return nil, codeNonMember, "The organization " + urn + " is not a member of image " + img
 			}
 			if !add && !s.removesOrganization(urn) {
 				// The job succeeds and the organization stays.

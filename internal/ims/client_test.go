@@ -631,3 +631,52 @@ func TestJobErrorStripsEscapes(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestListImageMembersMarkerReadings: paging reads every member whether
+// IMS sends page_info.next_marker as Base64 (the marker parameter's form,
+// ims_03_0661) or as the member's ID itself (the field's description), for
+// every kind of member ID: hex project and account IDs, organization IDs
+// and URNs. The emulator takes in Base64 markers only.
+func TestListImageMembersMarkerReadings(t *testing.T) {
+	members := emulator.GenerateMembers(testImage, 9)
+	for i, id := range []string{"ou-def456", "organizations::" + testDomain + ":ou:o-abc123/ou-def456", "r-ghi789", fmt.Sprintf("%032x", 0x5a5a0000)} {
+		members[i].MemberID = id
+	}
+	for name, raw := range map[string]bool{"base64": false, "raw": true} {
+		t.Run(name, func(t *testing.T) {
+			emu := newEmulator(t, members)
+			emu.SetReadings(emulator.Readings{RawMemberMarker: raw})
+			list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{
+				Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage, PageSize: 1,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list.Members) != len(members) || list.Pages != len(members) {
+				t.Fatalf("got %d members in %d pages, want %d in %d", len(list.Members), list.Pages, len(members), len(members))
+			}
+			for i := range members {
+				if list.Members[i].MemberID != members[i].MemberID {
+					t.Fatalf("member %d = %s, want %s", i, list.Members[i].MemberID, members[i].MemberID)
+				}
+			}
+		})
+	}
+}
+
+// TestMarkerParam: a next_marker that is the Base64 of an ID is sent as
+// it is; anything else is taken for the ID and encoded, a hex ID (which
+// is Base64 too, of bytes no ID has) included.
+func TestMarkerParam(t *testing.T) {
+	enc := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	hex := fmt.Sprintf("%032x", 0x5a5a0001)
+	for in, want := range map[string]string{
+		enc(hex): enc(hex), enc("ou-def456"): enc("ou-def456"), "aGVsbG8": "aGVsbG8",
+		hex: enc(hex), "ou-def456": enc("ou-def456"), "370befec-a369-475e-a224-44a45927a8fe": enc("370befec-a369-475e-a224-44a45927a8fe"),
+		"organizations::d1:ou:o-abc123/ou-def456": enc("organizations::d1:ou:o-abc123/ou-def456"),
+	} {
+		if got := markerParam(in); got != want {
+			t.Errorf("markerParam(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package ims
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,7 +82,7 @@ func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput)
 		u := *base
 		q := url.Values{"limit": {strconv.Itoa(size)}}
 		if marker != "" {
-			q.Set("marker", marker)
+			q.Set("marker", markerParam(marker))
 		}
 		u.RawQuery = q.Encode()
 		var page MembersPage
@@ -125,6 +126,32 @@ func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput)
 		seen[next] = true
 		marker = next
 	}
+}
+
+// markerParam is a next_marker as the marker parameter takes it.
+// ims_03_0661 requires the marker to be Base64 while it describes
+// page_info.next_marker as an ID: a next_marker that is not the Base64 of
+// an ID (letters, digits and punctuation, such as a member ID or an
+// organization URN) is taken for the ID itself and encoded. A 32-digit
+// hex ID is Base64 too, but decodes to bytes that are not an ID's.
+func markerParam(next string) string {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(next); err == nil && len(b) > 0 && printableID(b) {
+			return next
+		}
+	}
+	return base64.StdEncoding.EncodeToString([]byte(next))
+}
+
+// printableID reports bytes that could be an ID: printable ASCII, no
+// space.
+func printableID(b []byte) bool {
+	for _, c := range b {
+		if c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)

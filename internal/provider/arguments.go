@@ -64,8 +64,10 @@ var providerArguments = []argument{
 	{
 		name: "project_id", env: "HW_PROJECT_ID",
 		defaultText: "looked up once from IAM (`GET {auth_url}/projects?name={region}`)",
-		description: "Project that owns the images in `region`, e.g. `0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d`.",
-		check:       matches(projectIDPattern, "must be a project id: 32 hexadecimal characters"),
+		description: "Project that owns the images in `region`, e.g. `0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d`. Discovery finds the region's own " +
+			"project, named after the region, only: images in a sub-project (named `{region}_{name}`, e.g. `cn-north-4_dev`) need " +
+			"`project_id` set.",
+		check: matches(projectIDPattern, "must be a project id: 32 hexadecimal characters"),
 	},
 	{
 		name: "access_key", env: "HW_ACCESS_KEY",

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -240,8 +241,8 @@ func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
 	case e.StatusCode == http.StatusForbidden:
 		return "Permission denied by IMS",
 			fmt.Sprintf("The %s needs the IMS permission%s %s on project %s (for example the IMS FullAccess policy for writes, ReadOnlyAccess for "+
-				"reads), and project_id must be the project of region %s that owns the image.", fc.op.name, plural(len(fc.op.permissions)),
-				strings.Join(fc.op.permissions, " and "), fc.projectID, fc.region)
+				"reads), and project_id must be the project of region %s that owns the image.%s", fc.op.name, plural(len(fc.op.permissions)),
+				strings.Join(fc.op.permissions, " and "), fc.projectID, fc.region, sharedQueryAdvice(fc.op))
 	case e.Code == ims.CodeImageNotFound && fc.op.recipient:
 		return "Image not found",
 			fmt.Sprintf("No image %s is shared with project %s in region %s (IMG.0027: the image ID does not exist for this project). "+
@@ -273,6 +274,19 @@ func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
 				fc.retries(e.Attempts, e.Method))
 	}
 	return "Unexpected answer from IMS", "Report the request id to Huawei Cloud support if this persists."
+}
+
+// sharedQueryAdvice is what IMS's permissions reference says of listing
+// shared images, for an operation that lists images: its Image Management
+// table notes of GET /v2/cloudimages "Shared image query is only supported
+// in IAM projects" (a later edition: "For shared images, enterprise
+// projects are not supported").
+func sharedQueryAdvice(op operation) string {
+	if !slices.Contains(op.permissions, permissionList) {
+		return ""
+	}
+	return fmt.Sprintf(" IMS's permissions reference notes that shared image query is only supported in IAM projects: a user authorized "+
+		"by enterprise project only cannot list shared images, so grant %s on the IAM project itself.", permissionList)
 }
 
 func codeOrNone(code string) string {
@@ -343,7 +357,8 @@ func projectDiscoveryDiagnostic(err error, region, authURL string) diag.Diagnost
 	var countErr *projectCountError
 	if errors.As(err, &countErr) {
 		return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Cannot determine the project of region "+region,
-			fmt.Sprintf("%s. Set project_id (HW_PROJECT_ID) to the project that owns the images in %s, or check the region name.", countErr.Error(), region))
+			fmt.Sprintf("%s. Set project_id (HW_PROJECT_ID) to the project that owns the images in %s, or check the region name. %s",
+				countErr.Error(), region, subProjectAdvice(region)))
 	}
 	detail := err.Error()
 	var apiErr *ims.APIError
@@ -353,5 +368,14 @@ func projectDiscoveryDiagnostic(err error, region, authURL string) diag.Diagnost
 	}
 	return diag.NewErrorDiagnostic("Cannot look up the project of region "+region,
 		fmt.Sprintf("Project discovery (GET %s/projects?name=%s) failed: %s\n\nSet project_id (HW_PROJECT_ID) to skip discovery, or set auth_url "+
-			"(HW_AUTH_URL) if IAM is elsewhere.", authURL, region, detail))
+			"(HW_AUTH_URL) if IAM is elsewhere. %s", authURL, region, detail, subProjectAdvice(region)))
+}
+
+// subProjectAdvice says what discovery by region name cannot find: IAM
+// names a sub-project "{region}_{name}" (KeystoneCreateProject, iam_06_0004:
+// a project name starts with an existing region's ID and "_"), so a look-up
+// by the region's name finds the region's own project only.
+func subProjectAdvice(region string) string {
+	return fmt.Sprintf("Discovery looks the project up by the region's name, so it finds the region's own project only, never a "+
+		"sub-project such as %s_dev: for images in a sub-project, set project_id to its ID.", region)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,14 @@ func TestCallDiagnostic(t *testing.T) {
 				want = append(want, op.timeoutHint)
 			case "403":
 				want = append(want, op.permissions...)
+				// A listing's 403 may be an enterprise-project-only user:
+				// the permissions reference says shared image query is
+				// only supported in IAM projects.
+				if slices.Contains(op.permissions, permissionList) {
+					want = append(want, "shared image query is only supported in IAM projects")
+				} else if strings.Contains(text, "IAM projects") {
+					t.Errorf("%s %s: a 403 that lists no images gets the listing's advice:\n%s", op.name, op.subject, text)
+				}
 			case "interrupted":
 				want = append(want, "interrupted", "may still")
 			case "transport":
@@ -222,5 +231,23 @@ func TestShareCodeAdvice(t *testing.T) {
 	}
 	if strings.Contains(shareCodeAdvice("IMG.0098"), "KMS") {
 		t.Error("IMG.0098's advice names KMS, which the reference does not")
+	}
+}
+
+// TestProjectDiscoveryDiagnosticSubProjects: whatever discovery failed
+// with, the diagnostic says that a look-up by region name never finds a
+// sub-project ({region}_{name}) and advises project_id.
+func TestProjectDiscoveryDiagnosticSubProjects(t *testing.T) {
+	for name, err := range map[string]error{
+		"none":    &projectCountError{region: "cn-north-4"},
+		"several": &projectCountError{region: "cn-north-4", ids: []string{"a", "b"}},
+		"failed":  errors.New("connection refused"),
+	} {
+		d := projectDiscoveryDiagnostic(err, "cn-north-4", "https://iam.example/v3")
+		for _, want := range []string{"sub-project such as cn-north-4_dev", "project_id"} {
+			if !strings.Contains(d.Detail(), want) {
+				t.Errorf("%s: the diagnostic lacks %q:\n%s", name, want, d.Detail())
+			}
+		}
 	}
 }

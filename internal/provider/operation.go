@@ -219,11 +219,83 @@ func (o *imageOp) write(ctx context.Context, start startFunc, m members) error {
 // URNs, but its example sends bare IDs: an organization the image still
 // lists after the job is removed again by each other spelling IMS lists
 // for it (its member_id, its urn, the URN's last segment) in turn, until
-// none is left. The caller's read-back decides what happened.
+// none is left. A removal refused with IMG.0113 (see nonMemberRefused)
+// removed no one: the members the image still lists are removed one job
+// each, and one that is gone meanwhile is no failure. The caller's
+// read-back decides what happened.
 func (o *imageOp) remove(ctx context.Context, m members) error {
-	if err := o.write(ctx, o.data.client.RemoveImageMembers, m); err != nil || len(m[kindOrganization]) == 0 {
+	err := o.write(ctx, o.data.client.RemoveImageMembers, m)
+	switch {
+	case err != nil && nonMemberRefused(err):
+		return o.removeListed(ctx, m, err)
+	case err != nil || len(m[kindOrganization]) == 0:
 		return err
 	}
+	return o.removeOrganizationsAgain(ctx, m)
+}
+
+// nonMemberRefused reports a removal that IMS refused, or whose job
+// failed, with IMG.0113. The error-code table lists the code without a
+// meaning for sharing in the pages this provider cites; a refusal of a
+// removal that names a member IMS no longer lists is one reading of it
+// (emulator: Readings.NonMemberRemoval). Not stated; inferred.
+func nonMemberRefused(err error) bool {
+	var apiErr *ims.APIError
+	var jobErr *ims.JobError
+	return (errors.As(err, &apiErr) && apiErr.Code == codeNonMember) ||
+		(errors.As(err, &jobErr) && jobErr.Job != nil && jobErr.Job.ErrorCode == codeNonMember)
+}
+
+// codeNonMember is the code of a refused removal of a non-member (one
+// reading, see nonMemberRefused).
+const codeNonMember = "IMG.0113"
+
+// removeListed removes, one job each, the members of m that the image
+// still lists, after IMS refused the removal of m as a whole (refusal).
+// When the members cannot be read, the refusal stands.
+func (o *imageOp) removeListed(ctx context.Context, m members, refusal error) error {
+	list, err := o.listMembers(ctx)
+	if err != nil {
+		return refusal
+	}
+	held, _, _ := heldMembers(o.imageID, list, m)
+	for k := range m {
+		for _, v := range m[k] {
+			if !held.has(k, v) {
+				continue // Gone already: nothing to remove.
+			}
+			var one members
+			one[k] = []string{v}
+			err := o.write(ctx, o.data.client.RemoveImageMembers, one)
+			switch {
+			case err != nil && !nonMemberRefused(err):
+				return err
+			case err != nil:
+				refusal = err
+			}
+			if k == kindOrganization {
+				// A refused spelling may be the wrong one: try the others.
+				if err := o.removeOrganizationsAgain(ctx, one); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// A member refused alone is gone meanwhile, or IMS's refusal is the
+	// cause of it still being held: say which.
+	if list, err = o.listMembers(ctx); err == nil {
+		if held, _, _ = heldMembers(o.imageID, list, m); m.minus(m.minus(held)).empty() {
+			return nil
+		}
+	}
+	return refusal
+}
+
+// removeOrganizationsAgain removes the organizations of m that the image
+// still lists after their removal, by each other spelling IMS lists for
+// them, one job per round; a spelling refused as a non-member's counts as
+// tried.
+func (o *imageOp) removeOrganizationsAgain(ctx context.Context, m members) error {
 	tried := map[string]bool{}
 	for _, v := range m[kindOrganization] {
 		tried[strings.ToLower(v)] = true
@@ -255,7 +327,7 @@ func (o *imageOp) remove(ctx context.Context, m members) error {
 		if again.empty() {
 			return nil
 		}
-		if err := o.write(ctx, o.data.client.RemoveImageMembers, again); err != nil {
+		if err := o.write(ctx, o.data.client.RemoveImageMembers, again); err != nil && !nonMemberRefused(err) {
 			return err
 		}
 	}

@@ -69,7 +69,7 @@ func TestAccProvider_projectDiscoveryErrors(t *testing.T) {
 			{Config: provider(testAmbiguous) + testAccImageMembersConfig("test", testImage),
 				ExpectError: errRe("Cannot determine the project of region "+testAmbiguous, "2 projects", "project_id")},
 			{Config: provider("af-south-1") + testAccImageMembersConfig("test", testImage),
-				ExpectError: errRe("Cannot determine the project of region af-south-1", "no project", "project_id")},
+				ExpectError: errRe("Cannot determine the project of region af-south-1", "no project", "project_id", "sub-project such as af-south-1_dev")},
 		},
 	})
 }

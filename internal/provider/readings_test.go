@@ -327,3 +327,133 @@ func TestAccReadings_jobCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReadings_rawMemberMarker: an image of more than one members page
+// (the provider asks for 1000) is read in full whether IMS sends
+// page_info.next_marker as Base64 or as the last member's ID itself
+// (ims_03_0661 describes the field as an ID and requires the marker
+// parameter to be Base64): the provider encodes a marker that is not the
+// Base64 of an ID, a hex ID like the one at the page boundary here
+// included.
+func TestAccReadings_rawMemberMarker(t *testing.T) {
+	for name, raw := range map[string]bool{"base64": false, "raw": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{RawMemberMarker: raw})
+			members := emulator.GenerateMembers(testImage, 1001)
+			for i := range members {
+				members[i].MemberID = testRecipientProject(1000 + i)
+			}
+			members[1000].MemberID = "ou-def456"
+			a.emu.SetMembers(testProject, testImage, members)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config: a.providerConfig() + testAccImageMembersConfig("all", testImage),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.ims_image_members.all", tfjsonpath.New("member_ids"), idsCheck(members)),
+					},
+				}},
+			})
+		})
+	}
+}
+
+// TestAccReadings_ownSharedVisible: a project that both shares its own
+// images and receives shares finds each where it belongs, whether IMS
+// lists its own shared images with visibility private or shared (and so
+// in its visibility=shared queries, whatever member_status): the owner's
+// inventory keeps images whose owner is the project, the recipient's
+// listings drop them.
+func TestAccReadings_ownSharedVisible(t *testing.T) {
+	for name, visible := range map[string]bool{"private": false, "shared": true} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{OwnSharedVisible: visible})
+			recipient := testRecipientProject(0)
+			for i, status := range []string{"pending", "accepted"} {
+				m := emulator.NewMember(listImageID(800+i), "project", status, "r", time.Now())
+				m.MemberID = recipient
+				a.emu.SetImage(testProject, listImageID(800+i), emulator.ImageOptions{CreatedAt: fmt.Sprintf("2024-0%d-01T00:00:00Z", i+1)})
+				a.emu.SetMembers(testProject, listImageID(800+i), []emulator.Member{m})
+			}
+			// The recipient's own image, shared with another project.
+			own := emulator.NewMember(listImageID(810), "project", "accepted", "o", time.Now())
+			own.MemberID = testRecipientProject(1)
+			a.emu.SetImage(recipient, listImageID(810), emulator.ImageOptions{})
+			a.emu.SetMembers(recipient, listImageID(810), []emulator.Member{own})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config: a.recipientProviderConfig() + testAccIncomingConfig("all") +
+						testAccIncomingConfig("accepted", hclArg("status", "accepted")) + testAccImageSharesConfig("own"),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.ims_incoming_image_shares.all", tfjsonpath.New("ids"), idList(listImageID(801), listImageID(800))),
+						statecheck.ExpectKnownValue("data.ims_incoming_image_shares.accepted", tfjsonpath.New("ids"), idList(listImageID(801))),
+						statecheck.ExpectKnownValue("data.ims_image_shares.own", tfjsonpath.New("ids"), idList(listImageID(810))),
+					},
+				}},
+			})
+		})
+	}
+}
+
+// TestAccReadings_nonMemberRemoval: an update and a destroy whose members
+// are removed behind Terraform's back between the plan and the write end
+// with the members gone, whether IMS ignores a removal that names a
+// non-member, refuses it with IMG.0113 or fails its job with IMG.0113
+// (both refusals remove no one, so the members still listed are removed
+// alone), for ims_image_share and ims_image_share_member.
+func TestAccReadings_nonMemberRemoval(t *testing.T) {
+	for name, reading := range map[string]emulator.NonMemberRemovalReading{
+		"ignored": emulator.NonMemberIgnored, "refused": emulator.NonMemberRefused, "job fails": emulator.NonMemberJobFails,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newTestAccount(t)
+			a.emu.SetReadings(emulator.Readings{NonMemberRemoval: reading})
+			other := listImageID(28)
+			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{})
+			a.emu.SetImage(testProject, other, emulator.ImageOptions{})
+			p := func(i int) string { return testRecipientProject(i) }
+			// dropBeforeWrites removes members of an image before each
+			// later write, as someone else would between plan and apply.
+			dropBeforeWrites := func(drops map[string][]string) {
+				a.emu.BeforeWrite(func() {
+					for img, ids := range drops {
+						ms := a.emu.Members(testProject, img)
+						a.emu.SetMembers(testProject, img, slices.DeleteFunc(ms, func(m emulator.Member) bool { return slices.Contains(ids, m.MemberID) }))
+					}
+				})
+			}
+			config := func(projects ...string) string {
+				return a.providerConfig() + testAccImageShareConfig(testImage, projects, nil) +
+					fmt.Sprintf("resource \"ims_image_share_member\" \"m\" {\n  image_id = %q\n  project_id = %q\n}\n", other, p(4))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				CheckDestroy: func(*terraform.State) error {
+					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
+						return fmt.Errorf("after destroy the images are still shared with %v", ids)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{Config: config(p(0), p(1), p(2), p(3))},
+					{
+						PreConfig: func() { dropBeforeWrites(map[string][]string{testImage: {p(1)}}) },
+						Config:    config(p(0), p(3)),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p(0), p(3))),
+						},
+						Check: func(*terraform.State) error {
+							expectMembers(t, a, testImage, p(0), p(3))
+							// The destroy's removals find p0 and p4 gone.
+							dropBeforeWrites(map[string][]string{testImage: {p(0)}, other: {p(4)}})
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
