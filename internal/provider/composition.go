@@ -121,8 +121,9 @@ func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) 
 	}
 	list := g.planned[key]
 	for i, o := range list {
-		if obj.token != "" && o.token == obj.token {
-			// The second plan of a replacement: the same object.
+		if obj.token != "" && o.token == obj.token || replanned(o, obj) {
+			// The second plan of a replacement, or a later walk's plan
+			// of the same ims_image_share: the same object.
 			list[i] = obj
 			return nil
 		}
@@ -134,6 +135,25 @@ func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) 
 		}
 	}
 	return nil
+}
+
+// replanned reports whether b may be a later walk's plan of the object
+// that a is the plan of. Terraform >= 1.15's terraform test configures a
+// test file's provider block once and keeps that one process for the plan
+// and the apply of every run block; the apply walk plans each new object
+// again with no private data (so no token), and a later run block plans it
+// with a prior state whose private data holds the token of the apply's
+// plan, not of the first. The guard, which sees one walk per process
+// under plan and apply, cannot tell those plans from a second resource.
+// For ims_image_share, a plan of a new object followed by a plan of one
+// that holds the same members by identity is taken as the same object:
+// two ims_image_share with identical members do not undo each other's
+// writes (the harm the refusal exists for is different member sets).
+// Other types keep their refusal, as a second object holding the same
+// member or status is the duplicate that would be missed.
+func replanned(a, b *plannedObject) bool {
+	return a.action == planCreate && b.action != planDestroy && a.held.kind == holdAll && b.held.kind == holdAll &&
+		!a.held.unknown && !b.held.unknown && memberKey(a.held.members) == memberKey(b.held.members)
 }
 
 // conflict is the refusal of objects a and b on one image, or nil.

@@ -52,6 +52,10 @@ func TestCompositionGuard(t *testing.T) {
 			"Sharing would move"},
 		{"replacement's two plans", []step{{obj: plannedObject{token: "r", action: planKeep, held: share(p)}}, {obj: plannedObject{token: "r", action: planCreate, held: share(p)}}}, ""},
 		{"create_before_destroy apply", []step{{obj: plannedObject{token: "n", action: planCreate, held: share(p)}, claim: true}, {obj: plannedObject{action: planDestroy, held: share(p)}}}, ""},
+		// terraform test (Terraform >= 1.15) keeps one provider process
+		// for the plan and the apply of a run, and for later runs.
+		{"terraform test's apply plans again", []step{{obj: plannedObject{token: "p", action: planCreate, held: share(p)}}, {obj: plannedObject{token: "a", action: planCreate, held: share(strings.ToUpper(p))}}}, ""},
+		{"two new shares of other members", []step{{obj: plannedObject{token: "a", action: planCreate, held: share(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: share(p, q)}}}, "Merge them"},
 		{"share and member", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", held: member(q)}}}, "never both on one image"},
 		{"two shares", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: share(q)}}}, "Merge them"},
 		{"two members of one", []step{{obj: plannedObject{token: "a", held: member(p)}}, {obj: plannedObject{token: "b", held: member(p)}}}, "Keep one"},
@@ -84,6 +88,27 @@ func TestCompositionGuard(t *testing.T) {
 				t.Errorf("%s (reversed %v): got %q, want a refusal with %q", tt.name, reversed, got, tt.want)
 			}
 		}
+	}
+}
+
+// TestCompositionGuardLaterRun: under terraform test (Terraform >= 1.15),
+// one provider process plans a new ims_image_share, then, in a later run
+// block, the object it created; the reverse order (an ims_image_share in
+// state and a new one with the same members) is a second resource.
+func TestCompositionGuardLaterRun(t *testing.T) {
+	const p = "5a5a0000000000000000000000000000"
+	share := holding{kind: holdAll, typeName: "ims_image_share", members: members{kindProject: {p}}}
+	var g compositionGuard
+	if d := g.plan("r/img", &plannedObject{token: "p", action: planCreate, held: share}, "img"); d != nil {
+		t.Fatal(d.Detail())
+	}
+	if d := g.plan("r/img", &plannedObject{token: "r", held: share}, "img"); d != nil {
+		t.Errorf("the later run's plan was refused: %s", d.Detail())
+	}
+	var h compositionGuard
+	_ = h.plan("r/img", &plannedObject{token: "r", held: share}, "img")
+	if d := h.plan("r/img", &plannedObject{token: "n", action: planCreate, held: share}, "img"); d == nil {
+		t.Error("a new ims_image_share beside one in state was not refused")
 	}
 }
 
