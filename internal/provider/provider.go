@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,6 +23,7 @@ import (
 var (
 	_ provider.Provider                  = (*imsProvider)(nil)
 	_ provider.ProviderWithListResources = (*imsProvider)(nil)
+	_ provider.ProviderWithActions       = (*imsProvider)(nil)
 )
 
 // New returns the provider constructor for the given version.
@@ -61,6 +63,13 @@ func (p *imsProvider) ListResources(context.Context) []func() list.ListResource 
 	return []func() list.ListResource{newImageShareListResource, newImageShareAccepterListResource, newImageShareMemberListResource}
 }
 
+// Actions serve `terraform apply -invoke` and action_trigger (Terraform >=
+// 1.14); CLIs without actions (older Terraform, OpenTofu) never ask for
+// them.
+func (p *imsProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newShareImageAction, newUnshareImageAction, newAcceptImageSharesAction}
+}
+
 func (p *imsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newImageMembersDataSource, newImageSharesDataSource, newIncomingImageSharesDataSource}
 }
@@ -80,7 +89,7 @@ func (p *imsProvider) Configure(_ context.Context, req provider.ConfigureRequest
 		// Values known only after apply (e.g. from a resource) cannot
 		// configure a client yet; operations will say so instead of crashing.
 		data := &providerData{unknown: unknown}
-		resp.DataSourceData, resp.ResourceData, resp.ListResourceData = data, data, data
+		resp.DataSourceData, resp.ResourceData, resp.ListResourceData, resp.ActionData = data, data, data, data
 		return
 	}
 	s, diags := newSettings(args)
@@ -126,5 +135,5 @@ func (p *imsProvider) Configure(_ context.Context, req provider.ConfigureRequest
 		return
 	}
 	data := &providerData{client: client, settings: s, secrets: secrets, projects: map[string]string{}}
-	resp.DataSourceData, resp.ResourceData, resp.ListResourceData = data, data, data
+	resp.DataSourceData, resp.ResourceData, resp.ListResourceData, resp.ActionData = data, data, data, data
 }
