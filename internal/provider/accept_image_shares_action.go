@@ -137,12 +137,16 @@ func (a *acceptImageSharesAction) Invoke(ctx context.Context, req action.InvokeR
 		resp.Diagnostics.Append(b.image("").failure(err))
 		return
 	}
+	var left []string
 	for _, id := range named {
 		if !containsFold(images, id) {
-			resp.Diagnostics.AddAttributeWarning(path.Root("image_ids"), "Image has no pending share",
-				fmt.Sprintf("Image %s has no pending share with project %s in region %s that matches the filters (it is accepted or "+
-					"rejected already, or not shared with this project), so it was left as it is.", id, b.target.projectID, b.target.region))
+			left = append(left, id)
 		}
+	}
+	if len(left) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("image_ids"), "Image without a pending share",
+			fmt.Sprintf("%s: no pending share with project %s in region %s that matches the filters (accepted or rejected already, "+
+				"or not shared with this project), so nothing was changed for it.", capitalized(imageList(left)), b.target.projectID, b.target.region))
 	}
 	if len(images) == 0 {
 		b.progress("no pending share matches: nothing to write")
@@ -197,4 +201,12 @@ func (b *batchOp) statusNotSet(imageID, want, got string) diag.Diagnostic {
 		fmt.Sprintf("The %s of %s on image %s (project %s, region %s): after %s, %s. Invoke the action again to retry; if it "+
 			"persists, report the job id to Huawei Cloud support.", b.op.name, b.op.subject, imageID, b.target.projectID,
 			b.target.region, o.jobList(), shows))
+}
+
+// capitalized is s with its first letter in upper case.
+func capitalized(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -349,8 +349,12 @@ func (w *cliWorkspace) copyFolder(folder string) {
 }
 
 // minorVersion is the CLI's Terraform minor version, or -1 for OpenTofu.
-func (w *cliWorkspace) minorVersion() int {
-	out, _ := exec.Command(w.cli, "version").Output()
+func (w *cliWorkspace) minorVersion() int { return cliMinorVersion(w.cli) }
+
+// cliMinorVersion is the Terraform minor version of cli, or -1 for
+// OpenTofu.
+func cliMinorVersion(cli string) int {
+	out, _ := exec.Command(cli, "version").Output()
 	var minor int
 	if _, err := fmt.Sscanf(string(out), "Terraform v1.%d.", &minor); err != nil {
 		return -1
