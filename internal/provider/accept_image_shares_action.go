@@ -53,7 +53,8 @@ func (a *acceptImageSharesAction) Schema(ctx context.Context, _ action.SchemaReq
 			"project sends. Run it with the recipient's credentials. It lists the pending shares as the IMS reference documents " +
 			"(`GET /v2/cloudimages?__imagetype=shared&visibility=shared&member_status=pending`), sets the status with one " +
 			"`PUT /v1/cloudimages/members` job per image, waits for each and reads each image's status back. Shares already " +
-			"accepted or rejected are left alone: invoking it twice sends no second write. Needs Terraform >= 1.14. To keep a " +
+			"accepted or rejected are left alone: invoking it twice sends no second write. Bounded by `timeouts.invoke` (default `10m`). " +
+			"Needs Terraform >= 1.14. To keep a " +
 			"status as declared over time, use `ims_image_share_accepter` instead.",
 		Attributes: map[string]schema.Attribute{
 			// Optional

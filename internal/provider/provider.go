@@ -46,7 +46,8 @@ func (p *imsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads and guards the sharing of Huawei Cloud Image Management Service (IMS) images: who an image is shared with " +
 			"(`ims_image_members`), authoritative sharing (`ims_image_share`), the recipient's acceptance (`ims_image_share_accepter`) " +
-			"and adoption with `terraform query`; signed with AK/SK or an IAM token. " +
+			"adoption with `terraform query`, and one-off sharing, unsharing and acceptance as actions (Terraform >= 1.14); signed with AK/SK " +
+			"or an IAM token. " +
 			"Every argument is optional in HCL and falls back to its `HW_*` environment variable; an argument set in HCL wins, " +
 			"except that a `token` and access keys are never mixed (an error wherever each comes from).",
 		Attributes: providerSchemaAttributes(),

@@ -78,7 +78,7 @@ func (a *shareImageAction) Schema(ctx context.Context, _ action.SchemaRequest, r
 			"-invoke`. It reads each image's members, adds only those it lacks with one `POST /v1/cloudimages/members` for every " +
 			"distinct set of missing members (one job for all images that lack the same members), waits for each job, reads every " +
 			"image back and fails naming each member that was not added. Members already there, and members it does not name, " +
-			"are left alone: invoking it twice sends no second write. Needs Terraform >= 1.14; run it with the credentials of " +
+			"are left alone: invoking it twice sends no second write. The whole invocation is bounded by `timeouts.invoke` (default `10m`). Needs Terraform >= 1.14; run it with the credentials of " +
 			"the project that owns the images. To keep an image's sharing as declared over time, use `ims_image_share` instead.",
 		Attributes: map[string]schema.Attribute{
 			// Required

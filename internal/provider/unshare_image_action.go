@@ -48,7 +48,7 @@ func (a *unshareImageAction) Schema(ctx context.Context, _ action.SchemaRequest,
 			"keeping no state: an emergency unshare with `terraform apply -invoke=action.ims_unshare_image.<name>`. It reads each " +
 			"image's members, removes those it holds with one `DELETE /v1/cloudimages/members` for every distinct set (one job " +
 			"for all images that hold the same members), waits for each job, reads every image back and fails naming each member " +
-			"still there. Invoking it again sends no write. Needs Terraform >= 1.14; run it with the credentials of the project " +
+			"still there. Invoking it again sends no write. The whole invocation is bounded by `timeouts.invoke` (default `10m`). Needs Terraform >= 1.14; run it with the credentials of the project " +
 			"that owns the images. An `ims_image_share` on the same image puts its members back on its next apply.",
 		Attributes: map[string]schema.Attribute{
 			// Required
