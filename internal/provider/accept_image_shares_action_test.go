@@ -100,14 +100,7 @@ func TestAccAcceptImageSharesAction_refused(t *testing.T) {
 		t.Errorf("the share is %q, want pending", got)
 	}
 	a.expectNoSecret(t, out)
-	w.write("main.tf", []byte(`terraform {
-  required_providers {
-    ims = {
-      source = "terraform-ims/ims"
-    }
-  }
-}
-`+a.recipientProviderConfig()+testAccActionConfig("ims_accept_image_shares", "x", hclArg("vault_id", "0f0e0d0c-0b0a-4908-8706-050403020100"))))
+	w.write("main.tf", []byte(requiredProviderBlock+a.recipientProviderConfig()+testAccActionConfig("ims_accept_image_shares", "x", hclArg("vault_id", "0f0e0d0c-0b0a-4908-8706-050403020100"))))
 	w.invoke("ims_accept_image_shares.x")
 	if got := recipientStatusOf(a, images[0]); got != "accepted" {
 		t.Errorf("with vault_id the share is %q, want accepted", got)

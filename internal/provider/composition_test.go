@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -428,4 +430,92 @@ func TestAccComposition_moveBetweenTypes(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccComposition_destroyFalse: handing a type's sharing over to
+// another configuration without a gap (Terraform >= 1.15). The first
+// configuration sets lifecycle { destroy = false }; the second imports the
+// same sharing (no write); `terraform destroy` of the first then forgets
+// it: no write, the recipient stays accepted, and the second's plan is
+// empty. (Removing the resource block itself is not enough: Terraform
+// destroys an object whose block is gone, lifecycle and all; a removed
+// block with destroy = false is the way, as TestAccComposition_moveBetweenTypes
+// shows.)
+func TestAccComposition_destroyFalse(t *testing.T) {
+	p0 := testRecipientProject(0)
+	for _, c := range compositionCases() {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			a := newTestAccount(t)
+			c.setUp(a)
+			why := "lifecycle { destroy = false } needs Terraform >= 1.15"
+			from := newWorkspaceSince(t, 15, why, c.config(a, "", "  lifecycle {\n    destroy = false\n  }\n"))
+			from.run("apply", "-auto-approve", "-input=false", "-no-color")
+			before, writes := acceptP0(a), a.emu.Writes()
+			id := testImage
+			if c.name == "member" {
+				id = testImage + "/" + p0
+			}
+			to := newWorkspaceSince(t, 15, why, c.config(a, "", "")+fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", c.addr(""), id))
+			if out := to.run("apply", "-auto-approve", "-input=false", "-no-color"); !strings.Contains(string(out), "1 imported, 0 added, 0 changed, 0 destroyed") {
+				t.Errorf("the second configuration did not only import:\n%s", out)
+			}
+			out := string(from.run("destroy", "-auto-approve", "-input=false", "-no-color"))
+			if n := a.emu.Writes(); n != writes {
+				t.Errorf("handing over wrote %d times to IMS, want none:\n%s", n-writes, out)
+			}
+			expectUntouched(t, a, before)
+			if left := strings.TrimSpace(string(from.run("state", "list"))); left != "" {
+				t.Errorf("the first configuration's state still holds %s", left)
+			}
+			if out := to.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); !strings.Contains(string(out), "No changes") {
+				t.Errorf("the second configuration's plan is not empty:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestAccComposition_importInModule: the adopt-with-import example called
+// as a module (import blocks inside a module, Terraform >= 1.15): the plan
+// shows only the imports, at the module's addresses; the apply writes
+// nothing; the next plan is empty.
+func TestAccComposition_importInModule(t *testing.T) {
+	skipUnlessAcc(t)
+	emu := emulator.New()
+	emu.LoadDemo()
+	emu.Start()
+	t.Cleanup(emu.Close)
+	example := filepath.Join("..", "..", "examples", "adopt-with-import")
+	main, err := os.ReadFile(filepath.Join(example, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	providers, err := os.ReadFile(filepath.Join(example, "providers.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := string(providers) + `
+module "adopt" {
+  source = "./adopt"
+}
+`
+	w := newWorkspaceSince(t, 15, "import blocks inside a module need Terraform >= 1.15", "")
+	w.write("main.tf", []byte(root))
+	w.write("adopt/main.tf", main)
+	w.write("adopt/versions.tf", []byte(requiredProviderBlock))
+	w.env = []string{"HW_IMS_ENDPOINT=" + emu.URL(), "HW_AUTH_URL=" + emu.IAMURL(), "HW_ACCESS_KEY=" + emulator.DemoAccessKey,
+		"HW_SECRET_KEY=" + emulator.DemoSecretKey}
+	w.run("init", "-no-color", "-input=false")
+	out := string(w.run("plan", "-no-color", "-input=false"))
+	if !strings.Contains(out, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.") ||
+		!strings.Contains(out, `module.adopt.ims_image_share.adopted["`+emulator.DemoImageID+`"]`) {
+		t.Errorf("the first plan is not the module's two imports:\n%s", out)
+	}
+	w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if n := emu.Writes(); n != 0 {
+		t.Errorf("adopting through the module wrote %d times to IMS, want none", n)
+	}
+	if out := w.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); !strings.Contains(string(out), "No changes") {
+		t.Errorf("the plan after adopting is not empty:\n%s", out)
+	}
 }

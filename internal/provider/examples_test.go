@@ -269,6 +269,9 @@ type cliWorkspace struct {
 	t          *testing.T
 	cli, dir   string
 	configFile string
+	// env is added to the CLI's environment, for a parallel test that
+	// cannot set the process's.
+	env []string
 }
 
 func newCLIWorkspace(t *testing.T) *cliWorkspace {
@@ -309,7 +312,7 @@ func (w *cliWorkspace) write(name string, content []byte) {
 func (w *cliWorkspace) run(args ...string) []byte {
 	w.t.Helper()
 	cmd := exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
+	cmd.Env = append(append(os.Environ(), w.env...), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -323,7 +326,7 @@ func (w *cliWorkspace) run(args ...string) []byte {
 func (w *cliWorkspace) runFailing(args ...string) string {
 	w.t.Helper()
 	cmd := exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
+	cmd.Env = append(append(os.Environ(), w.env...), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		w.t.Fatalf("%s %v succeeded, want a failure:\n%s", filepath.Base(w.cli), args, out)

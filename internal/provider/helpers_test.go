@@ -313,18 +313,30 @@ func faultImageID(i int) string {
 // Terraform >= 1.14 only: under 1.5.7 and OpenTofu the test is skipped.
 func newActionWorkspace(t *testing.T, config string) *cliWorkspace {
 	t.Helper()
+	return newWorkspaceSince(t, 14, "actions need Terraform >= 1.14 (OpenTofu has none); the rest of the provider is tested under this CLI", config)
+}
+
+// newWorkspaceSince is a cliWorkspace holding config, with the provider's
+// required_providers entry, skipped (saying why) unless the CLI of the
+// run is Terraform 1.minor or later.
+func newWorkspaceSince(t *testing.T, minor int, why, config string) *cliWorkspace {
+	t.Helper()
 	skipUnlessAcc(t)
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if cli == "" {
 		t.Fatal("no CLI: set TF_ACC_TERRAFORM_PATH (make testacc does)")
 	}
-	if minor := cliMinorVersion(cli); minor < 14 {
-		t.Skip("actions need Terraform >= 1.14 (OpenTofu has none); the rest of the provider is tested under this CLI")
+	if cliMinorVersion(cli) < minor {
+		t.Skip(why)
 	}
 	w := newCLIWorkspace(t)
-	w.write("main.tf", []byte(fmt.Sprintf("terraform {\n  required_providers {\n    ims = {\n      source = %q\n    }\n  }\n}\n\n", devcli.Source)+config))
+	w.write("main.tf", []byte(requiredProviderBlock+config))
 	return w
 }
+
+// requiredProviderBlock is the terraform block a workspace's configuration
+// needs to name this provider.
+var requiredProviderBlock = fmt.Sprintf("terraform {\n  required_providers {\n    ims = {\n      source = %q\n    }\n  }\n}\n\n", devcli.Source)
 
 // invoke runs `terraform apply -invoke=action.<addr>` and returns its
 // output.
