@@ -162,16 +162,16 @@ func (b *batchOp) readMembers(ctx context.Context, images []string, prefer membe
 	held := make([]members, len(images))
 	errs := make([]error, len(images))
 	warns := make([]diag.Diagnostics, len(images))
+	// Each read's error is kept for its image, not returned: one image
+	// that cannot be read must not stop the others.
 	var g errgroup.Group
 	g.SetLimit(maxConcurrentReads)
 	for i, id := range images {
 		g.Go(func() error {
-			list, err := b.image(id).listMembers(ctx)
-			if err != nil {
-				errs[i] = err
-				return nil
+			var list []ims.Member
+			if list, errs[i] = b.image(id).listMembers(ctx); errs[i] == nil {
+				held[i], _, warns[i] = heldMembers(id, list, prefer)
 			}
-			held[i], _, warns[i] = heldMembers(id, list, prefer)
 			return nil
 		})
 	}

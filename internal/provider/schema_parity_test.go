@@ -142,9 +142,13 @@ func TestSchemaModelParity(t *testing.T) {
 			t.Errorf("action %s: schema %v, model %v", name, got, want)
 		}
 	}
-	if n := len(p.(interface {
+	ap, ok := p.(interface {
 		Actions(context.Context) []func() action.Action
-	}).Actions(ctx)); n != len(actions) {
+	})
+	if !ok {
+		t.Fatal("the provider serves no actions")
+	}
+	if n := len(ap.Actions(ctx)); n != len(actions) {
 		t.Errorf("the provider serves %d actions, the test checks %d", n, len(actions))
 	}
 }

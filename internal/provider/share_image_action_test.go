@@ -15,10 +15,9 @@ import (
 )
 
 // shareImagesConfig is the account's provider and an ims_share_image
-// action "x" on images with projects, plus extra argument lines.
-func (a *testAccount) shareImagesConfig(images, projects []string, extra ...string) string {
-	return a.providerConfig() + testAccActionConfig("ims_share_image", "x",
-		append([]string{"image_ids = " + hclList(images), "projects = " + hclList(projects)}, extra...)...)
+// action "x" on images with projects.
+func (a *testAccount) shareImagesConfig(images, projects []string) string {
+	return a.providerConfig() + testAccActionConfig("ims_share_image", "x", "image_ids = "+hclList(images), "projects = "+hclList(projects))
 }
 
 // actionImages creates n images of the account's project, the last of
