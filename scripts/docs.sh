@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# Terraform >= 1.14 reports list resource schemas too.
+# Terraform >= 1.14 (the matrix's terraform-current, 1.16.4) reports list
+# resource and action schemas too.
 TF=$(scripts/ensure-cli.sh terraform-current)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -8,7 +8,7 @@
 #
 #   NAME               CLI        version  override variable
 #   terraform          Terraform  1.5.7    TF_ACC_TERRAFORM_PATH (the oldest supported)
-#   terraform-current  Terraform  1.14.8   TERRAFORM_CURRENT_PATH (identity, terraform query)
+#   terraform-current  Terraform  1.16.4   TERRAFORM_CURRENT_PATH (identity, terraform query, actions)
 #   tofu               OpenTofu   1.12.6   TOFU_PATH
 #
 # A matrix CLI is the override if set, else the CLI on PATH when it is that
@@ -26,7 +26,7 @@ MATRIX="terraform terraform-current tofu"
 
 say() { echo "ensure-cli: $*" >&2; }
 
-# version_of CLI: "1.14.8" from "Terraform v1.14.8" or "OpenTofu v1.12.6".
+# version_of CLI: "1.16.4" from "Terraform v1.16.4" or "OpenTofu v1.12.6".
 # An empty CLI configuration keeps a warning about the user's own (OpenTofu
 # prints it on stdout) out of the answer.
 # The whole output is read before its first line is taken: a pipe into
@@ -141,7 +141,7 @@ any_cli() {
 case "${1:-}" in
 --matrix) echo "$MATRIX" | tr ' ' '\n' ;;
 terraform) matrix_cli terraform 1.5.7 "${TF_ACC_TERRAFORM_PATH:-}" ;;
-terraform-current) matrix_cli terraform 1.14.8 "${TERRAFORM_CURRENT_PATH:-}" ;;
+terraform-current) matrix_cli terraform 1.16.4 "${TERRAFORM_CURRENT_PATH:-}" ;;
 tofu) matrix_cli tofu 1.12.6 "${TOFU_PATH:-}" ;;
 any) any_cli terraform tofu ;;
 any-terraform) any_cli terraform ;;

@@ -144,6 +144,10 @@ const (
 // JobInput names a job and where to read it.
 type JobInput struct {
 	Endpoint, ProjectID, JobID string
+	// OnStatus, when set, is called by WaitJob with the status of each
+	// poll that reads the job (INIT, RUNNING, ...), so that a caller can
+	// report progress while the job runs.
+	OnStatus func(status string)
 }
 
 // GetJob reads a job once.
@@ -297,6 +301,9 @@ func (c *Client) WaitJob(ctx context.Context, in JobInput) (*Job, error) {
 		job, err := c.GetJob(ctx, in)
 		if job != nil && job.JobID == "" {
 			job.JobID = jobID
+		}
+		if job != nil && in.OnStatus != nil {
+			in.OnStatus(oneLine(job.Status, 64))
 		}
 		switch {
 		case err != nil && ctx.Err() != nil:

@@ -139,8 +139,9 @@ func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) 
 	}
 	list := g.planned[key]
 	for i, o := range list {
-		if obj.token != "" && o.token == obj.token {
-			// The second plan of a replacement: the same object.
+		if obj.token != "" && o.token == obj.token || replanned(o, obj) {
+			// The second plan of a replacement, or a later walk's plan
+			// of the same ims_image_share: the same object.
 			list[i] = obj
 			return nil
 		}
@@ -153,7 +154,10 @@ func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) 
 		// hold exactly the same are taken for one here; the apply's locks
 		// and checks still keep them apart.
 		list = slices.DeleteFunc(list, func(o *plannedObject) bool {
-			return o.action != planDestroy && (o.held.same(obj.held) || obj.prior != nil && o.held.same(*obj.prior))
+			// A new object beside one in state that holds the same is a
+			// second resource, not the same one planned again.
+			again := o.held.same(obj.held) && (o.action != planKeep || obj.action != planCreate)
+			return o.action != planDestroy && (again || obj.prior != nil && o.held.same(*obj.prior))
 		})
 	}
 	g.planned[key] = append(list, obj)
@@ -163,6 +167,25 @@ func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) 
 		}
 	}
 	return nil
+}
+
+// replanned reports whether b may be a later walk's plan of the object
+// that a is the plan of. Terraform >= 1.15's terraform test configures a
+// test file's provider block once and keeps that one process for the plan
+// and the apply of every run block; the apply walk plans each new object
+// again with no private data (so no token), and a later run block plans it
+// with a prior state whose private data holds the token of the apply's
+// plan, not of the first. The guard, which sees one walk per process
+// under plan and apply, cannot tell those plans from a second resource.
+// For ims_image_share, a plan of a new object followed by a plan of one
+// that holds the same members by identity is taken as the same object:
+// two ims_image_share with identical members do not undo each other's
+// writes (the harm the refusal exists for is different member sets).
+// Other types keep their refusal, as a second object holding the same
+// member or status is the duplicate that would be missed.
+func replanned(a, b *plannedObject) bool {
+	return a.action == planCreate && b.action != planDestroy && a.held.kind == holdAll && b.held.kind == holdAll &&
+		!a.held.unknown && !b.held.unknown && memberKey(a.held.members) == memberKey(b.held.members)
 }
 
 // conflict is the refusal of objects a and b on one image, or nil.

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -54,12 +55,16 @@ func TestCompositionGuard(t *testing.T) {
 			"Sharing would move"},
 		{"replacement's two plans", []step{{obj: plannedObject{token: "r", action: planKeep, held: share(p)}}, {obj: plannedObject{token: "r", action: planCreate, held: share(p)}}}, ""},
 		{"create_before_destroy apply", []step{{obj: plannedObject{token: "n", action: planCreate, held: share(p)}, claim: true}, {obj: plannedObject{action: planDestroy, held: share(p)}}}, ""},
+		// terraform test (Terraform >= 1.15) keeps one provider process
+		// for the plan and the apply of a run, and for later runs.
+		{"terraform test's apply plans again", []step{{obj: plannedObject{token: "p", action: planCreate, held: share(p)}}, {obj: plannedObject{token: "a", action: planCreate, held: share(strings.ToUpper(p))}}}, ""},
+		{"two new shares of other members", []step{{obj: plannedObject{token: "a", action: planCreate, held: share(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: share(p, q)}}}, "Merge them"},
 		{"share and member", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", held: member(q)}}}, "never both on one image"},
 		{"two shares", []step{{obj: plannedObject{token: "a", held: share(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: share(q)}}}, "Merge them"},
 		// The same object planned twice in one process (terraform test
 		// plans and applies with one), or two that hold exactly the same:
 		// the apply's locks keep the latter apart.
-		{"one member planned twice", []step{{obj: plannedObject{token: "a", held: member(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: member(p)}}}, ""},
+		{"one member planned twice", []step{{obj: plannedObject{token: "a", action: planCreate, held: member(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: member(p)}}}, ""},
 		{"one share planned twice", []step{{obj: plannedObject{token: "a", action: planCreate, held: share(p)}}, {obj: plannedObject{token: "b", action: planCreate, held: share(p)}}}, ""},
 		{"one share planned again, changed", []step{{obj: plannedObject{token: "a", action: planCreate, held: share(p)}}, {obj: plannedObject{token: "b", held: share(p, q), prior: ptr(share(p))}}}, ""},
 		{"two accepters", []step{{obj: plannedObject{token: "a", held: accepter}}, {obj: plannedObject{token: "b", held: rejecter}}}, "Keep one"},
@@ -95,6 +100,27 @@ func TestCompositionGuard(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCompositionGuardLaterRun: under terraform test (Terraform >= 1.15),
+// one provider process plans a new ims_image_share, then, in a later run
+// block, the object it created; the reverse order (an ims_image_share in
+// state and a new one with the same members) is a second resource.
+func TestCompositionGuardLaterRun(t *testing.T) {
+	const p = "5a5a0000000000000000000000000000"
+	share := holding{kind: holdAll, typeName: "ims_image_share", members: members{kindProject: {p}}}
+	var g compositionGuard
+	if d := g.plan("r/img", &plannedObject{token: "p", action: planCreate, held: share}, "img"); d != nil {
+		t.Fatal(d.Detail())
+	}
+	if d := g.plan("r/img", &plannedObject{token: "r", held: share}, "img"); d != nil {
+		t.Errorf("the later run's plan was refused: %s", d.Detail())
+	}
+	var h compositionGuard
+	_ = h.plan("r/img", &plannedObject{token: "r", held: share}, "img")
+	if d := h.plan("r/img", &plannedObject{token: "n", action: planCreate, held: share}, "img"); d == nil {
+		t.Error("a new ims_image_share beside one in state was not refused")
+	}
+}
 
 // TestCompositionGuardKept: a Delete leaves exactly what a claim of the
 // same apply holds.
@@ -501,4 +527,92 @@ func TestAccComposition_forEachKeyRenamed(t *testing.T) {
 	}
 	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
 	expectMembers(t, a, testImage)
+}
+
+// TestAccComposition_destroyFalse: handing a type's sharing over to
+// another configuration without a gap (Terraform >= 1.15). The first
+// configuration sets lifecycle { destroy = false }; the second imports the
+// same sharing (no write); `terraform destroy` of the first then forgets
+// it: no write, the recipient stays accepted, and the second's plan is
+// empty. (Removing the resource block itself is not enough: Terraform
+// destroys an object whose block is gone, lifecycle and all; a removed
+// block with destroy = false is the way, as TestAccComposition_moveBetweenTypes
+// shows.)
+func TestAccComposition_destroyFalse(t *testing.T) {
+	p0 := testRecipientProject(0)
+	for _, c := range compositionCases() {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			a := newTestAccount(t)
+			c.setUp(a)
+			why := "lifecycle { destroy = false } needs Terraform >= 1.15"
+			from := newWorkspaceSince(t, 15, why, c.config(a, "", "  lifecycle {\n    destroy = false\n  }\n"))
+			from.run("apply", "-auto-approve", "-input=false", "-no-color")
+			before, writes := acceptP0(a), a.emu.Writes()
+			id := testImage
+			if c.name == "member" {
+				id = testImage + "/" + p0
+			}
+			to := newWorkspaceSince(t, 15, why, c.config(a, "", "")+fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", c.addr(""), id))
+			if out := to.run("apply", "-auto-approve", "-input=false", "-no-color"); !strings.Contains(string(out), "1 imported, 0 added, 0 changed, 0 destroyed") {
+				t.Errorf("the second configuration did not only import:\n%s", out)
+			}
+			out := string(from.run("destroy", "-auto-approve", "-input=false", "-no-color"))
+			if n := a.emu.Writes(); n != writes {
+				t.Errorf("handing over wrote %d times to IMS, want none:\n%s", n-writes, out)
+			}
+			expectUntouched(t, a, before)
+			if left := strings.TrimSpace(string(from.run("state", "list"))); left != "" {
+				t.Errorf("the first configuration's state still holds %s", left)
+			}
+			if out := to.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); !strings.Contains(string(out), "No changes") {
+				t.Errorf("the second configuration's plan is not empty:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestAccComposition_importInModule: the adopt-with-import example called
+// as a module (import blocks inside a module, Terraform >= 1.15): the plan
+// shows only the imports, at the module's addresses; the apply writes
+// nothing; the next plan is empty.
+func TestAccComposition_importInModule(t *testing.T) {
+	skipUnlessAcc(t)
+	emu := emulator.New()
+	emu.LoadDemo()
+	emu.Start()
+	t.Cleanup(emu.Close)
+	example := filepath.Join("..", "..", "examples", "adopt-with-import")
+	main, err := os.ReadFile(filepath.Join(example, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	providers, err := os.ReadFile(filepath.Join(example, "providers.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := string(providers) + `
+module "adopt" {
+  source = "./adopt"
+}
+`
+	w := newWorkspaceSince(t, 15, "import blocks inside a module need Terraform >= 1.15", "")
+	w.write("main.tf", []byte(root))
+	w.write("adopt/main.tf", main)
+	w.write("adopt/versions.tf", []byte(requiredProviderBlock))
+	w.env = []string{"HW_IMS_ENDPOINT=" + emu.URL(), "HW_AUTH_URL=" + emu.IAMURL(), "HW_ACCESS_KEY=" + emulator.DemoAccessKey,
+		"HW_SECRET_KEY=" + emulator.DemoSecretKey}
+	w.run("init", "-no-color", "-input=false")
+	out := string(w.run("plan", "-no-color", "-input=false"))
+	if !strings.Contains(out, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.") ||
+		!strings.Contains(out, `module.adopt.ims_image_share.adopted["`+emulator.DemoImageID+`"]`) {
+		t.Errorf("the first plan is not the module's two imports:\n%s", out)
+	}
+	w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if n := emu.Writes(); n != 0 {
+		t.Errorf("adopting through the module wrote %d times to IMS, want none", n)
+	}
+	if out := w.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); !strings.Contains(string(out), "No changes") {
+		t.Errorf("the plan after adopting is not empty:\n%s", out)
+	}
 }

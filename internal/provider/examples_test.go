@@ -94,6 +94,10 @@ func TestAccExamples(t *testing.T) {
 		"list-resources/ims_image_share":          nil,
 		"list-resources/ims_image_share_accepter": nil,
 		"list-resources/ims_image_share_member":   nil,
+		// Actions (Terraform >= 1.14), by actionWithCLI.
+		"actions/ims_share_image":         nil,
+		"actions/ims_unshare_image":       nil,
+		"actions/ims_accept_image_shares": nil,
 		"filters": {
 			statecheck.ExpectKnownOutputValue("pending_account_ids", idsCheck(pendingAccounts)),
 			statecheck.ExpectKnownOutputValue("accepted_organization_urns", knownvalue.ListSizeExact(acceptedOrgs)),
@@ -126,6 +130,7 @@ func TestAccExamples(t *testing.T) {
 		"accept-from-factory":                     {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
 		"data-sources/ims_incoming_image_shares":  {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
 		"list-resources/ims_image_share_accepter": {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
+		"actions/ims_accept_image_shares":         {"HW_ACCESS_KEY": emulator.DemoRecipientAccessKey, "HW_SECRET_KEY": emulator.DemoRecipientSecretKey},
 	}
 
 	dirs := map[string]string{}
@@ -188,6 +193,23 @@ func TestAccExamples(t *testing.T) {
 				queryWithCLI(t, filepath.Join(root, name), func(generated string) string {
 					return regexp.MustCompile(`status\s*=\s*"pending"`).ReplaceAllString(generated, `status = "accepted"`)
 				}, "Plan: 2 to import, 0 to add, 1 to change, 0 to destroy.")
+			case "actions/ims_share_image":
+				// The build's create triggers the action: the image that
+				// lacks both projects gets them in one write; the golden
+				// image, which has them, gets none.
+				actionWithCLI(t, filepath.Join(root, name), "", emu, 1)
+				expectDemoMembers(t, emu, emulator.DemoShareImageID, emulator.DemoAllowedProjects...)
+				expectDemoMembers(t, emu, emulator.DemoGoldenImageID, emulator.DemoAllowedProjects...)
+			case "actions/ims_unshare_image":
+				// The two images have other members: one write each.
+				actionWithCLI(t, filepath.Join(root, name), "ims_unshare_image.all", emu, 2)
+				expectDemoMembers(t, emu, emulator.DemoImageID)
+				expectDemoMembers(t, emu, emulator.DemoGoldenImageID)
+			case "actions/ims_accept_image_shares":
+				actionWithCLI(t, filepath.Join(root, name), "ims_accept_image_shares.factory", emu, 1)
+				if s := memberStatus(emu, emulator.DemoProjectID, emulator.DemoOfferedImageID, emulator.DemoAllowedProjects[0]); s != "accepted" {
+					t.Errorf("the pending share is %q after the invoke, want accepted", s)
+				}
 			case "module-test":
 				testModuleWithCLI(t, filepath.Join(root, name))
 			case "adopt-with-import":
@@ -257,6 +279,9 @@ type cliWorkspace struct {
 	t          *testing.T
 	cli, dir   string
 	configFile string
+	// env is added to the CLI's environment, for a parallel test that
+	// cannot set the process's.
+	env []string
 }
 
 func newCLIWorkspace(t *testing.T) *cliWorkspace {
@@ -297,7 +322,7 @@ func (w *cliWorkspace) write(name string, content []byte) {
 func (w *cliWorkspace) run(args ...string) []byte {
 	w.t.Helper()
 	cmd := exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
+	cmd.Env = append(append(os.Environ(), w.env...), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -311,7 +336,7 @@ func (w *cliWorkspace) run(args ...string) []byte {
 func (w *cliWorkspace) runFailing(args ...string) string {
 	w.t.Helper()
 	cmd := exec.Command(w.cli, append([]string{"-chdir=" + w.dir}, args...)...)
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
+	cmd.Env = append(append(os.Environ(), w.env...), "TF_CLI_CONFIG_FILE="+w.configFile, "TF_IN_AUTOMATION=1")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		w.t.Fatalf("%s %v succeeded, want a failure:\n%s", filepath.Base(w.cli), args, out)
@@ -359,8 +384,12 @@ func (w *cliWorkspace) copyFolder(folder string) {
 }
 
 // minorVersion is the CLI's Terraform minor version, or -1 for OpenTofu.
-func (w *cliWorkspace) minorVersion() int {
-	out, _ := exec.Command(w.cli, "version").Output()
+func (w *cliWorkspace) minorVersion() int { return cliMinorVersion(w.cli) }
+
+// cliMinorVersion is the Terraform minor version of cli, or -1 for
+// OpenTofu.
+func cliMinorVersion(cli string) int {
+	out, _ := exec.Command(cli, "version").Output()
 	var minor int
 	if _, err := fmt.Sscanf(string(out), "Terraform v1.%d.", &minor); err != nil {
 		return -1
@@ -490,5 +519,49 @@ func testModuleWithCLI(t *testing.T, folder string) {
 	}
 	if emu.Writes() == 0 {
 		t.Error("the module's test wrote nothing to the emulator")
+	}
+}
+
+// actionWithCLI applies the example folder (Terraform >= 1.14: actions),
+// then, when addr is set, invokes action.<addr>, and checks that IMS got
+// writes writes; a second invoke (or apply) writes nothing.
+func actionWithCLI(t *testing.T, folder, addr string, emu *emulator.Server, writes int) {
+	t.Helper()
+	w := newCLIWorkspace(t)
+	if w.minorVersion() < 14 {
+		t.Skip("actions need Terraform >= 1.14 (OpenTofu has none)")
+	}
+	w.copyFolder(folder)
+	run := func() {
+		if addr == "" {
+			w.run("apply", "-auto-approve", "-input=false", "-no-color")
+		} else {
+			w.invoke(addr)
+		}
+	}
+	run()
+	if n := emu.Writes(); n != writes {
+		t.Errorf("the example wrote %d times to IMS, want %d", n, writes)
+	}
+	first := emu.Writes()
+	run()
+	if n := emu.Writes(); n != first {
+		t.Errorf("running the example again wrote %d more times to IMS, want none", n-first)
+	}
+}
+
+// expectDemoMembers fails the test unless the demo project's image is
+// shared with exactly ids.
+func expectDemoMembers(t *testing.T, emu *emulator.Server, imageID string, ids ...string) {
+	t.Helper()
+	var got []string
+	for _, m := range emu.Members(emulator.DemoProjectID, imageID) {
+		got = append(got, m.MemberID)
+	}
+	sort.Strings(got)
+	want := slices.Clone(ids)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("image %s is shared with %v, want %v", imageID, got, want)
 	}
 }

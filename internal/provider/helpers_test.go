@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 
+	"github.com/terraform-ims/terraform-provider-ims/internal/devcli"
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
 
@@ -317,3 +318,90 @@ func (nonEmptyList) CheckValue(v any) error {
 }
 
 func (nonEmptyList) String() string { return "a non-empty list" }
+
+// newActionWorkspace is a cliWorkspace holding config, for the actions:
+// terraform-plugin-testing cannot invoke an action yet, so their tests run
+// the CLI (apply -invoke, and applies of action_trigger). Actions exist in
+// Terraform >= 1.14 only: under 1.5.7 and OpenTofu the test is skipped.
+func newActionWorkspace(t *testing.T, config string) *cliWorkspace {
+	t.Helper()
+	return newWorkspaceSince(t, 14, "actions need Terraform >= 1.14 (OpenTofu has none); the rest of the provider is tested under this CLI", config)
+}
+
+// newWorkspaceSince is a cliWorkspace holding config, with the provider's
+// required_providers entry, skipped (saying why) unless the CLI of the
+// run is Terraform 1.minor or later.
+func newWorkspaceSince(t *testing.T, minor int, why, config string) *cliWorkspace {
+	t.Helper()
+	skipUnlessAcc(t)
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		t.Fatal("no CLI: set TF_ACC_TERRAFORM_PATH (make testacc does)")
+	}
+	if cliMinorVersion(cli) < minor {
+		t.Skip(why)
+	}
+	w := newCLIWorkspace(t)
+	w.write("main.tf", []byte(requiredProviderBlock+config))
+	return w
+}
+
+// requiredProviderBlock is the terraform block a workspace's configuration
+// needs to name this provider.
+var requiredProviderBlock = fmt.Sprintf("terraform {\n  required_providers {\n    ims = {\n      source = %q\n    }\n  }\n}\n\n", devcli.Source)
+
+// invoke runs `terraform apply -invoke=action.<addr>` and returns its
+// output.
+func (w *cliWorkspace) invoke(addr string) string {
+	w.t.Helper()
+	return string(w.run("apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action."+addr))
+}
+
+// invokeFailing is invoke for an invocation that must fail; it returns
+// the output, standard error included.
+func (w *cliWorkspace) invokeFailing(addr string) string {
+	w.t.Helper()
+	return w.runFailing("apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action."+addr)
+}
+
+// writesServed is the writes (POST, DELETE, PUT /v1/cloudimages/members)
+// the emulator answered after request seq since, as "METHOD status".
+func writesServed(emu *emulator.Server, since int64) []string {
+	var out []string
+	for _, r := range emu.RequestLog(since) {
+		if r.Path == "/v1/cloudimages/members" {
+			out = append(out, fmt.Sprintf("%s %d", r.Method, r.Status))
+		}
+	}
+	return out
+}
+
+// lastSeq is the sequence number of the emulator's last request.
+func lastSeq(emu *emulator.Server) int64 {
+	log := emu.RequestLog(0)
+	if len(log) == 0 {
+		return 0
+	}
+	return log[len(log)-1].Seq
+}
+
+// testAccActionConfig is an action block of typeName with the given
+// argument lines.
+func testAccActionConfig(typeName, name string, args ...string) string {
+	return fmt.Sprintf("action %q %q {\n  config {\n    %s\n  }\n}\n", typeName, name, strings.Join(args, "\n    "))
+}
+
+// actionImageID is the deterministic ID of the i-th image of an action
+// test.
+func actionImageID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", 0xac000000+i, i) }
+
+// expectNoSecret fails the test when out holds one of the account's
+// secrets.
+func (a *testAccount) expectNoSecret(t *testing.T, out string) {
+	t.Helper()
+	for _, s := range []string{a.secretKey, a.recipientSK, a.iamToken, a.tempSK, a.tempToken} {
+		if strings.Contains(out, s) {
+			t.Error("the CLI's output holds a secret of the account")
+		}
+	}
+}

@@ -80,9 +80,6 @@ func (m imageShareMemberModel) holding(context.Context) (holding, diag.Diagnosti
 	return memberSpec.holding(w, !known), nil
 }
 
-// memberAttrs are ims_image_share_member's attributes of each member kind.
-var memberAttrs = [3]string{"project_id", "domain_id", "organization_urn"}
-
 // ModifyPlan refuses a plan that Terraform cannot apply without losing a
 // member (see composition.go), or that shares outside the sharing policy
 // (see policy.go).

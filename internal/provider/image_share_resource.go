@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -68,9 +67,6 @@ func (m imageShareModel) holding(ctx context.Context) (holding, diag.Diagnostics
 	return shareSpec.holding(w, !known), diags
 }
 
-// shareAttrs are ims_image_share's attributes of each member kind.
-var shareAttrs = [3]string{"projects", "domains", "organizations"}
-
 // ModifyPlan refuses a plan that Terraform cannot apply without losing a
 // member (see composition.go), or that shares outside the sharing policy
 // (see policy.go).
@@ -85,13 +81,13 @@ type imageShareIdentity struct {
 }
 
 func (r *imageShareResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	memberSet := func(what, example string, kind int, item validator.String) schema.SetAttribute {
+	memberSet := func(a memberArgument) schema.SetAttribute {
 		return schema.SetAttribute{
 			Optional:    true,
 			ElementType: types.StringType,
 			MarkdownDescription: fmt.Sprintf("%s the image is shared with, e.g. `%s`. Authoritative: a member of this kind that IMS holds "+
-				"and this set does not name is removed on apply.", what, example),
-			Validators: []validator.Set{setvalidator.SizeBetween(1, ims.MaxShareMembers), setvalidator.ValueStringsAre(item), uniqueMembers{kind}},
+				"and this set does not name is removed on apply.", a.what, a.example),
+			Validators: a.validators(),
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -106,18 +102,13 @@ func (r *imageShareResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"image_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the image, a UUID such as `370befec-a369-475e-a224-44a45927a8fe`. Changing it replaces the resource.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be an image ID: a UUID such as 370befec-a369-475e-a224-44a45927a8fe")},
+				Validators:          []validator.String{imageIDValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			// Optional
-			"projects": memberSet("Project IDs (32 lower-case hexadecimal characters, as IMS lists them)", "05041fffa40025702fcdc009d5a1b3c1", kindProject,
-				stringvalidator.RegexMatches(memberIDPattern, "must be a project ID: 32 lower-case hexadecimal characters")),
-			"domains": memberSet("Account (domain) IDs (32 lower-case hexadecimal characters)", "0970dd7a1300f5672ff2c003c60ae115", kindDomain,
-				stringvalidator.RegexMatches(memberIDPattern, "must be an account (domain) ID: 32 lower-case hexadecimal characters")),
-			"organizations": memberSet("Organization URNs: an organization (`organizations::{account}:organization:o-{org}`), its root "+
-				"(`…:root:o-{org}/r-{root}`) or a unit (`…:ou:o-{org}/ou-{unit}`, nested units too)",
-				"organizations::0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d:ou:o-abc123/ou-def456", kindOrganization,
-				stringvalidator.RegexMatches(organizationURNPattern, organizationURNRule)),
+			"projects":      memberSet(memberArguments[kindProject]),
+			"domains":       memberSet(memberArguments[kindDomain]),
+			"organizations": memberSet(memberArguments[kindOrganization]),
 			// Optional and computed
 			"region": schema.StringAttribute{
 				Optional:            true,

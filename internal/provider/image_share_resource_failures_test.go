@@ -31,7 +31,7 @@ func acceptedMember(id string) emulator.Member {
 
 // memberStatus is a member's status as the emulator holds it, "" when it
 // is none.
-func memberStatus(emu *emulator.Server, owner, imageID, memberID string) string {
+func memberStatus(emu *emulator.Server, owner, imageID, memberID string) string { //nolint:unparam // The demo and the tests name their owner by two constants that happen to be equal.
 	for _, m := range emu.Members(owner, imageID) {
 		if m.MemberID == memberID {
 			return m.Status

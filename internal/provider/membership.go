@@ -136,9 +136,15 @@ func (m members) String() string {
 
 // wanted is the membership a share resource's model declares.
 func (m imageShareModel) wanted(ctx context.Context) (members, diag.Diagnostics) {
+	return membersOf(ctx, m.Projects, m.Domains, m.Organizations)
+}
+
+// membersOf is the membership that the projects, domains and
+// organizations sets of a configuration declare.
+func membersOf(ctx context.Context, projects, domains, organizations types.Set) (members, diag.Diagnostics) {
 	var w members
 	var diags diag.Diagnostics
-	for k, set := range []types.Set{m.Projects, m.Domains, m.Organizations} {
+	for k, set := range []types.Set{projects, domains, organizations} {
 		if !set.IsNull() && !set.IsUnknown() {
 			diags.Append(set.ElementsAs(ctx, &w[k], false)...)
 		}
@@ -189,4 +195,19 @@ func heldMembers(imageID string, list []ims.Member, prefer members) (members, []
 		sort.Strings(h[k])
 	}
 	return h, unique, diags
+}
+
+// memberKey names a membership by its members' identities, whatever their
+// spelling or order.
+func memberKey(m members) string {
+	var parts []string
+	for k := range m {
+		ids := make([]string, 0, len(m[k]))
+		for _, v := range m[k] {
+			ids = append(ids, identity(k, v))
+		}
+		sort.Strings(ids)
+		parts = append(parts, strings.Join(ids, ","))
+	}
+	return strings.Join(parts, "|")
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,6 +23,7 @@ import (
 var (
 	_ provider.Provider                  = (*imsProvider)(nil)
 	_ provider.ProviderWithListResources = (*imsProvider)(nil)
+	_ provider.ProviderWithActions       = (*imsProvider)(nil)
 )
 
 // New returns the provider constructor for the given version.
@@ -44,7 +46,8 @@ func (p *imsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads and guards the sharing of Huawei Cloud Image Management Service (IMS) images: who an image is shared with " +
 			"(`ims_image_members`), authoritative sharing (`ims_image_share`), the recipient's acceptance (`ims_image_share_accepter`) " +
-			"and adoption with `terraform query`; signed with AK/SK or an IAM token. " +
+			"adoption with `terraform query`, and one-off sharing, unsharing and acceptance as actions (Terraform >= 1.14); signed with AK/SK " +
+			"or an IAM token. " +
 			"Every argument is optional in HCL and falls back to its `HW_*` environment variable; an argument set in HCL wins, " +
 			"except that a `token` and access keys are never mixed (an error wherever each comes from).",
 		Attributes: providerSchemaAttributes(),
@@ -60,6 +63,13 @@ func (p *imsProvider) Resources(context.Context) []func() resource.Resource {
 // list resources never ask for them.
 func (p *imsProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{newImageShareListResource, newImageShareAccepterListResource, newImageShareMemberListResource}
+}
+
+// Actions serve `terraform apply -invoke` and action_trigger (Terraform >=
+// 1.14); CLIs without actions (older Terraform, OpenTofu) never ask for
+// them.
+func (p *imsProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newShareImageAction, newUnshareImageAction, newAcceptImageSharesAction}
 }
 
 func (p *imsProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -86,7 +96,7 @@ func (p *imsProvider) Configure(_ context.Context, req provider.ConfigureRequest
 		// Values known only after apply (e.g. from a resource) cannot
 		// configure a client yet; operations will say so instead of crashing.
 		data := &providerData{unknown: unknown}
-		resp.DataSourceData, resp.ResourceData, resp.ListResourceData = data, data, data
+		resp.DataSourceData, resp.ResourceData, resp.ListResourceData, resp.ActionData = data, data, data, data
 		return
 	}
 	s, diags := newSettings(args)
@@ -132,5 +142,5 @@ func (p *imsProvider) Configure(_ context.Context, req provider.ConfigureRequest
 		return
 	}
 	data := &providerData{client: client, settings: s, secrets: secrets, projects: map[string]string{}, policy: policy}
-	resp.DataSourceData, resp.ResourceData, resp.ListResourceData = data, data, data
+	resp.DataSourceData, resp.ResourceData, resp.ListResourceData, resp.ActionData = data, data, data, data
 }

@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -404,5 +407,52 @@ func TestAccProvider_invalidURLsAndCloudFromEnvironment(t *testing.T) {
 	}
 	if n := a.emu.Requests(); n != 0 {
 		t.Errorf("%d requests reached the emulator; invalid URLs must fail before any", n)
+	}
+}
+
+// TestAccProvider_schemaListsActions: `terraform providers schema -json`
+// (Terraform >= 1.14) lists the three actions with their arguments, and
+// the provider's other types beside them.
+func TestAccProvider_schemaListsActions(t *testing.T) {
+	w := newActionWorkspace(t, "")
+	var schemas struct {
+		ProviderSchemas map[string]struct {
+			ResourceSchemas map[string]json.RawMessage `json:"resource_schemas"`
+			ActionSchemas   map[string]struct {
+				Block struct {
+					Attributes map[string]json.RawMessage `json:"attributes"`
+				} `json:"block"`
+			} `json:"action_schemas"`
+		} `json:"provider_schemas"`
+	}
+	if err := json.Unmarshal(w.run("providers", "schema", "-json"), &schemas); err != nil {
+		t.Fatal(err)
+	}
+	if len(schemas.ProviderSchemas) != 1 {
+		t.Fatalf("%d provider schemas, want this provider's only", len(schemas.ProviderSchemas))
+	}
+	for _, p := range schemas.ProviderSchemas {
+		want := map[string][]string{
+			"ims_share_image":         {"domains", "image_ids", "organizations", "projects", "region"},
+			"ims_unshare_image":       {"all", "domains", "image_ids", "organizations", "projects", "region"},
+			"ims_accept_image_shares": {"image_ids", "name_regex", "owner", "region", "status", "vault_id"},
+		}
+		if len(p.ActionSchemas) != len(want) {
+			t.Errorf("%d actions listed, want %d", len(p.ActionSchemas), len(want))
+		}
+		for name, attrs := range want {
+			a, ok := p.ActionSchemas[name]
+			if !ok {
+				t.Errorf("action %s is not listed", name)
+				continue
+			}
+			got := slices.Sorted(maps.Keys(a.Block.Attributes))
+			if !slices.Equal(got, attrs) {
+				t.Errorf("action %s lists %v, want %v", name, got, attrs)
+			}
+		}
+		if len(p.ResourceSchemas) != 3 {
+			t.Errorf("%d resources listed beside the actions, want 3", len(p.ResourceSchemas))
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -117,5 +118,37 @@ func TestSchemaModelParity(t *testing.T) {
 	}
 	if n := len(lp.ListResources(ctx)); n != len(lists) {
 		t.Errorf("the provider serves %d list resources, the test checks %d", n, len(lists))
+	}
+	actions := map[string]struct {
+		new   func() action.Action
+		model any
+	}{
+		"ims_share_image":         {newShareImageAction, shareImageModel{}},
+		"ims_unshare_image":       {newUnshareImageAction, unshareImageModel{}},
+		"ims_accept_image_shares": {newAcceptImageSharesAction, acceptImageSharesModel{}},
+	}
+	for name, tc := range actions {
+		var sr action.SchemaResponse
+		tc.new().Schema(ctx, action.SchemaRequest{}, &sr)
+		if diags := sr.Schema.ValidateImplementation(ctx); diags.HasError() || sr.Diagnostics.HasError() {
+			t.Fatalf("%s: %v %v", name, sr.Diagnostics, diags)
+		}
+		got := names(sr.Schema.Attributes)
+		for b := range sr.Schema.Blocks {
+			got = append(got, b)
+		}
+		sort.Strings(got)
+		if want := tfsdkTags(tc.model); !slices.Equal(got, want) {
+			t.Errorf("action %s: schema %v, model %v", name, got, want)
+		}
+	}
+	ap, ok := p.(interface {
+		Actions(context.Context) []func() action.Action
+	})
+	if !ok {
+		t.Fatal("the provider serves no actions")
+	}
+	if n := len(ap.Actions(ctx)); n != len(actions) {
+		t.Errorf("the provider serves %d actions, the test checks %d", n, len(actions))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
@@ -57,6 +58,12 @@ var (
 	imageMembersSpec   = &typeSpec{name: "ims_image_members", readPermissions: []string{permissionGet}}
 	imageSharesSpec    = &typeSpec{name: "ims_image_shares", readPermissions: []string{permissionList, permissionGet}}
 	incomingSharesSpec = &typeSpec{name: "ims_incoming_image_shares", recipient: true, readPermissions: []string{permissionList}}
+	// The actions' writes touch only the members or status they name, so
+	// they share an image's lock as ims_image_share_member does.
+	shareImageSpec   = &typeSpec{name: "ims_share_image", lock: lockShared, readPermissions: []string{permissionGet}}
+	unshareImageSpec = &typeSpec{name: "ims_unshare_image", lock: lockShared, readPermissions: []string{permissionGet}}
+	acceptSharesSpec = &typeSpec{name: "ims_accept_image_shares", lock: lockShared, recipient: true,
+		readPermissions: []string{permissionGet, permissionList}}
 )
 
 // providerTypeName is the provider's name, the prefix of every type's.
@@ -87,6 +94,20 @@ func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest,
 }
 
 func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// actionBase is resourceBase for actions.
+type actionBase struct {
+	spec *typeSpec
+	data *providerData
+}
+
+func (b *actionBase) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = b.spec.typeName(req.ProviderTypeName)
+}
+
+func (b *actionBase) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 

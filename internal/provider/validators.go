@@ -7,10 +7,14 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-ims/terraform-provider-ims/internal/ims"
 )
 
 // Patterns of the identifiers that the schemas check at plan time.
@@ -111,4 +115,36 @@ func (v positiveTimeouts) ValidateResource(ctx context.Context, req resource.Val
 				fmt.Sprintf("timeouts.%s = %q: %s.", name, s.ValueString(), v.Description(ctx)))
 		}
 	}
+}
+
+// memberArgument is one of the member arguments (projects, domains,
+// organizations) that ims_image_share and the sharing actions have in
+// common, written once so that their rules and messages are the same.
+type memberArgument struct {
+	name, what, example string
+	kind                int
+	item                validator.String
+}
+
+// memberArguments are the member arguments, in the order of kindWords.
+var memberArguments = []memberArgument{
+	{"projects", "Project IDs (32 lower-case hexadecimal characters, as IMS lists them)", "05041fffa40025702fcdc009d5a1b3c1", kindProject,
+		stringvalidator.RegexMatches(memberIDPattern, "must be a project ID: 32 lower-case hexadecimal characters")},
+	{"domains", "Account (domain) IDs (32 lower-case hexadecimal characters)", "0970dd7a1300f5672ff2c003c60ae115", kindDomain,
+		stringvalidator.RegexMatches(memberIDPattern, "must be an account (domain) ID: 32 lower-case hexadecimal characters")},
+	{"organizations", "Organization URNs: an organization (`organizations::{account}:organization:o-{org}`), its root " +
+		"(`…:root:o-{org}/r-{root}`) or a unit (`…:ou:o-{org}/ou-{unit}`, nested units too)",
+		"organizations::0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d:ou:o-abc123/ou-def456", kindOrganization,
+		stringvalidator.RegexMatches(organizationURNPattern, organizationURNRule)},
+}
+
+// validators are the set's rules: 1 to ims.MaxShareMembers members, each
+// well formed, none named twice.
+func (a memberArgument) validators() []validator.Set {
+	return []validator.Set{setvalidator.SizeBetween(1, ims.MaxShareMembers), setvalidator.ValueStringsAre(a.item), uniqueMembers{a.kind}}
+}
+
+// imageIDValidator is the rule of an image ID.
+func imageIDValidator() validator.String {
+	return stringvalidator.RegexMatches(uuidPattern, "must be an image ID: a UUID such as 370befec-a369-475e-a224-44a45927a8fe")
 }

@@ -398,7 +398,9 @@ func benchInventory(cli, rc, providerBin, work string, emu *emulator.Server, run
 // Sharing benchmarks: applies with jobs that take shareJobDelay, as real
 // IMS jobs take seconds. One shares shareImages images with shareMembers
 // projects each through ims_image_share; the other adds memberCount
-// members to one image, one ims_image_share_member each.
+// members to one image, one ims_image_share_member each; with Terraform >=
+// 1.14, a third shares the first's images with the same projects by one
+// ims_share_image invoke.
 const (
 	shareImages   = 20
 	shareMembers  = 5
@@ -445,6 +447,66 @@ func benchApply(cli, rc, providerBin, work string, emu *emulator.Server, runs in
 			return err
 		}
 	}
+	if !hasActions(cli) {
+		return nil
+	}
+	// The same sharing as the first row, by one ims_share_image invoke.
+	var invoke strings.Builder
+	invoke.WriteString(config(scenario{}, emu.URL(), emu.IAMURL()))
+	var images []string
+	for i := range shareImages {
+		images = append(images, fmt.Sprintf("%q", imageID(50000+i)))
+	}
+	fmt.Fprintf(&invoke, "action \"ims_share_image\" \"all\" {\n  config {\n    image_ids = [%s]\n    projects  = [%s]\n  }\n}\n",
+		strings.Join(images, ", "), strings.Join(quoted, ", "))
+	return benchInvokeScenario(cli, rc, providerBin, filepath.Join(work, "invoke-share"),
+		fmt.Sprintf("invoke: ims_share_image, %d images × %d members", shareImages, shareMembers), invoke.String(), emu, runs, func() {
+			for i := range shareImages {
+				emu.SetMembers(project, imageID(50000+i), []emulator.Member{})
+			}
+		})
+}
+
+// hasActions reports a CLI that has actions: Terraform >= 1.14.
+func hasActions(cli string) bool {
+	out, _ := exec.Command(cli, "version").Output()
+	var minor int
+	_, err := fmt.Sscanf(string(out), "Terraform v1.%d.", &minor)
+	return err == nil && minor >= 14
+}
+
+// benchInvokeScenario times `terraform apply -invoke` of the action "all"
+// in body, after reset puts IMS back as it was, and prints a row as
+// benchApplyScenario does.
+func benchInvokeScenario(cli, rc, providerBin, dir, name, body string, emu *emulator.Server, runs int, reset func()) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(body), 0o600); err != nil {
+		return err
+	}
+	var times []time.Duration
+	var requests, writes, polls, conns, peak int
+	for r := range runs {
+		reset()
+		rssFile := filepath.Join(dir, fmt.Sprintf("rss-%d", r))
+		req0, w0, p0, c0 := emu.Requests(), emu.Writes(), emu.JobPolls(), emu.Connections()
+		cmd := exec.Command(cli, "-chdir="+dir, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", "-invoke=action.ims_share_image.all")
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+			envWrap+"="+providerBin, envRSSFile+"="+rssFile)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s: %v\n%s", name, err, out.String())
+		}
+		times = append(times, time.Since(start))
+		requests, writes, polls, conns = emu.Requests()-req0, emu.Writes()-w0, emu.JobPolls()-p0, emu.Connections()-c0
+		rss, _ := maxRSS(rssFile)
+		peak = max(peak, rss)
+	}
+	slices.Sort(times)
+	fmt.Printf("| %s | %.0f ms | %d | %d | %d | %d | %.1f MiB |\n", name, ms(times[len(times)/2]), requests, writes, polls, conns, float64(peak)/1024)
 	return nil
 }
 
