@@ -220,3 +220,39 @@ func TestAccSharingPolicy_bothSources(t *testing.T) {
 		},
 	})
 }
+
+// withPolicy is a provider block with a sharing_policy block of lines
+// added inside it.
+func withPolicy(provider string, lines ...string) string {
+	return strings.TrimSuffix(provider, "}\n") + "  " + testAccPolicyBlock(lines...) + "\n}\n"
+}
+
+// TestAccSharingPolicy_actions: ims_share_image refuses a member outside
+// the policy when the action is planned, before any request to an image;
+// ims_accept_image_shares skips an image whose owner allowed_owners does
+// not list, with a warning naming it, and accepts the others.
+func TestAccSharingPolicy_actions(t *testing.T) {
+	t.Parallel()
+	a := newTestAccount(t)
+	images := offerImages(a, emulator.ImageOptions{}, "pending")
+	p1 := testRecipientProject(1)
+	w := newActionWorkspace(t, withPolicy(a.providerConfig(), hclListArg("allowed_projects", testRecipientProject(0)))+
+		testAccActionConfig("ims_share_image", "x", "image_ids = "+hclList(images), "projects = "+hclList([]string{p1})))
+	seq := lastSeq(a.emu)
+	out := w.invokeFailing("ims_share_image.x")
+	if !errRe("Member outside the sharing policy", "project "+p1, "sharing_policy block").MatchString(out) {
+		t.Errorf("the share was not refused by the policy:\n%s", out)
+	}
+	if got := writesServed(a.emu, seq); len(got) != 0 {
+		t.Errorf("the refused share wrote %v", got)
+	}
+	w = newActionWorkspace(t, withPolicy(a.recipientProviderConfig(), hclListArg("allowed_owners", testRecipientProject(9)))+
+		testAccActionConfig("ims_accept_image_shares", "x"))
+	out = w.invoke("ims_accept_image_shares.x")
+	if !errRe("Image owner outside the sharing policy", images[0], "project "+testProject).MatchString(out) {
+		t.Errorf("no warning names the skipped image:\n%s", out)
+	}
+	if s := recipientStatusOf(a, images[0]); s != "pending" {
+		t.Errorf("the image of an unlisted owner is %q, want pending", s)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 var (
 	_ action.ActionWithConfigure        = (*shareImageAction)(nil)
+	_ action.ActionWithModifyPlan       = (*shareImageAction)(nil)
 	_ action.ActionWithConfigValidators = (*shareImageAction)(nil)
 )
 
@@ -103,6 +104,25 @@ func (a *shareImageAction) ConfigValidators(context.Context) []action.ConfigVali
 
 // Invoke adds the members each image lacks, one job per distinct set,
 // and verifies every image by reading it back.
+// ModifyPlan refuses, at plan time, members outside the sharing policy
+// (policy.go).
+func (a *shareImageAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	if a.data == nil || !a.data.policy.set() {
+		return
+	}
+	var cfg shareImageModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.Projects.IsUnknown() || cfg.Domains.IsUnknown() || cfg.Organizations.IsUnknown() {
+		return // Checked before the write.
+	}
+	want, diags := membersOf(ctx, cfg.Projects, cfg.Domains, cfg.Organizations)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(a.data.policy.refuseAdded(want, a.spec)...)
+	}
+}
+
 func (a *shareImageAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	ctx, cfg, b, done, ok := openAction(ctx, a.data, a.spec, "share", req, resp, shareImageModel.settings)
 	defer done()
@@ -112,6 +132,10 @@ func (a *shareImageAction) Invoke(ctx context.Context, req action.InvokeRequest,
 	images := uniqueImages(ctx, cfg.ImageIDs, &resp.Diagnostics)
 	want, diags := membersOf(ctx, cfg.Projects, cfg.Domains, cfg.Organizations)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	// Members unknown at plan time are checked here, before any request.
+	if resp.Diagnostics.Append(a.data.policy.refuseAdded(want, a.spec)...); resp.Diagnostics.HasError() {
 		return
 	}
 	unlock, diags := b.lock(ctx, images, false)

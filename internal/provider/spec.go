@@ -60,7 +60,8 @@ var (
 	incomingSharesSpec = &typeSpec{name: "ims_incoming_image_shares", recipient: true, readPermissions: []string{permissionList}}
 	// The actions' writes touch only the members or status they name, so
 	// they share an image's lock as ims_image_share_member does.
-	shareImageSpec   = &typeSpec{name: "ims_share_image", lock: lockShared, readPermissions: []string{permissionGet}}
+	shareImageSpec = &typeSpec{name: "ims_share_image", lock: lockShared, readPermissions: []string{permissionGet},
+		attrs: [3]string{"projects", "domains", "organizations"}}
 	unshareImageSpec = &typeSpec{name: "ims_unshare_image", lock: lockShared, readPermissions: []string{permissionGet}}
 	acceptSharesSpec = &typeSpec{name: "ims_accept_image_shares", lock: lockShared, recipient: true,
 		readPermissions: []string{permissionGet, permissionList}}
