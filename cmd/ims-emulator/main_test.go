@@ -74,18 +74,18 @@ func TestServesFixtures(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		list, err := c.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: endpoint, ProjectID: "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d", ImageID: "370befec-a369-475e-a224-44a45927a8fe"})
+		list, err := c.At(endpoint, "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d").ListImageMembers(ctx, ims.ListImageMembersInput{ImageID: "370befec-a369-475e-a224-44a45927a8fe"})
 		if err != nil || len(list.Members) != 1 || list.Members[0].Status != "accepted" {
 			t.Fatalf("members of the fixture image: %+v, %v", list, err)
 		}
 		// The first write answers 503 (-fail-writes) and is retried; its
 		// job takes -job-delay.
-		job, err := c.RemoveImageMembers(ctx, ims.ShareRequest{Endpoint: endpoint, Images: []string{"370befec-a369-475e-a224-44a45927a8fe"}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}})
+		job, err := c.At(endpoint, "").RemoveImageMembers(ctx, ims.ShareRequest{Images: []string{"370befec-a369-475e-a224-44a45927a8fe"}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		if j, err := c.WaitJob(ctx, ims.JobInput{Endpoint: endpoint, ProjectID: "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d", JobID: job}); err != nil || j.Status != ims.JobSuccess {
+		if j, err := c.At(endpoint, "0a1b2c3d4e5f4a5b8c7d6e5f4a3b2c1d").WaitJob(ctx, ims.JobInput{JobID: job}); err != nil || j.Status != ims.JobSuccess {
 			t.Fatalf("job: %+v, %v", j, err)
 		}
 		if time.Since(start) < 300*time.Millisecond {
@@ -192,7 +192,7 @@ func TestAdminAndRecord(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.AddImageMembers(context.Background(), ims.ShareRequest{Endpoint: base, Images: []string{"370befec-a369-475e-a224-44a45927a8fe"}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}})
+		_, err = c.At(base, "").AddImageMembers(context.Background(), ims.ShareRequest{Images: []string{"370befec-a369-475e-a224-44a45927a8fe"}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}})
 		if err == nil {
 			t.Error("the add answered despite the fault set through the admin API")
 		}

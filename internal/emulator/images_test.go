@@ -194,7 +194,7 @@ func TestImageListProviderQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ids []string
-	err = c.ListImages(context.Background(), ims.ListImagesInput{Endpoint: emu.URL(), ProjectID: DemoProjectID, ImageType: "shared",
+	err = c.At(emu.URL(), DemoProjectID).ListImages(context.Background(), ims.ListImagesInput{ImageType: "shared",
 		Owner: DemoProjectID, EnterpriseProjectID: "all_granted_eps", PageSize: 2}, func(page []ims.Image) error {
 		for _, img := range page {
 			ids = append(ids, img.ID)

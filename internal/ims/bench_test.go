@@ -34,10 +34,11 @@ func BenchmarkDecodeMembersPage(b *testing.B) {
 func BenchmarkListImageMembers(b *testing.B) {
 	emu := newEmulator(b, emulator.GenerateMembers(testImage, 10000))
 	c := newTestClient(b, 0)
-	in := ListImageMembersInput{Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage}
+	in := ListImageMembersInput{ImageID: testImage}
+	p := c.At(emu.URL(), testProject)
 	b.ReportAllocs()
 	for b.Loop() {
-		list, err := c.ListImageMembers(context.Background(), in)
+		list, err := p.ListImageMembers(context.Background(), in)
 		if err != nil || len(list.Members) != 10000 || list.Pages != 10 {
 			b.Fatalf("err = %v", err)
 		}

@@ -65,9 +65,7 @@ func TestListImageMembersPaging(t *testing.T) {
 		t.Run(fmt.Sprintf("%d_by_%d", tc.total, tc.pageSize), func(t *testing.T) {
 			members := emulator.GenerateMembers(testImage, tc.total)
 			emu := newEmulator(t, members)
-			list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{
-				Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage, PageSize: tc.pageSize,
-			})
+			list, err := newTestClient(t, 0).At(emu.URL(), testProject).ListImageMembers(context.Background(), ListImageMembersInput{ImageID: testImage, PageSize: tc.pageSize})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,7 +117,7 @@ func TestListImageMembersOmittedWhenEmpty(t *testing.T) {
 		`{"page_info":{"next_marker":"YQ==","current_count":0}}`: false,
 	} {
 		srv, _ := pagedServer(t, map[string]string{"": body})
-		list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+		list, err := newTestClient(t, 0).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 		if (err == nil) != ok || (ok && len(list.Members) != 0) {
 			t.Errorf("%s: list %v, err %v; want ok=%v", body, list, err, ok)
 		}
@@ -128,7 +126,7 @@ func TestListImageMembersOmittedWhenEmpty(t *testing.T) {
 
 func TestListImageMembersWithoutPageInfo(t *testing.T) {
 	srv, n := pagedServer(t, map[string]string{"": `{"members":[{"member_id":"a","status":"accepted"},{"member_id":"b"}],"schema":"/v2/schemas/members"}`})
-	list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	list, err := newTestClient(t, 0).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +146,7 @@ func TestListImageMembersRepeatedMarker(t *testing.T) {
 		m1: `{"members":[{"member_id":"b"}],"page_info":{"next_marker":"` + m2 + `"}}`,
 		m2: `{"members":[{"member_id":"c"}],"page_info":{"next_marker":"` + m1 + `"}}`,
 	})
-	_, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	_, err := newTestClient(t, 0).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 	var pe *PagingError
 	if !errors.As(err, &pe) {
 		t.Fatalf("err = %v, want *PagingError", err)
@@ -165,7 +163,7 @@ func TestListImageMembersAsksForLimit1000(t *testing.T) {
 		_, _ = io.WriteString(w, `{"members":[]}`)
 	}))
 	defer srv.Close()
-	if _, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"}); err != nil {
+	if _, err := newTestClient(t, 0).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"}); err != nil {
 		t.Fatal(err)
 	}
 	if limit != "1000" {
@@ -203,7 +201,7 @@ func TestErrorDecoding(t *testing.T) {
 				_, _ = io.WriteString(w, tc.body)
 			}))
 			defer srv.Close()
-			_, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+			_, err := newTestClient(t, 0).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %v, want *APIError", err)
@@ -240,7 +238,7 @@ func TestSuccessBodyErrors(t *testing.T) {
 				_, _ = io.WriteString(w, body)
 			}))
 			defer srv.Close()
-			list, err := newTestClient(t, 1).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+			list, err := newTestClient(t, 1).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 			var de *DecodeError
 			if !errors.As(err, &de) || list != nil {
 				t.Fatalf("list = %v, err = %v; want *DecodeError and no list", list, err)
@@ -274,7 +272,7 @@ func TestRetries(t *testing.T) {
 				_, _ = io.WriteString(w, `{"error":{"code":"IMG.X","message":"failing"}}`)
 			}))
 			defer srv.Close()
-			_, err := newTestClient(t, tc.maxRetries).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+			_, err := newTestClient(t, tc.maxRetries).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %v", err)
@@ -302,7 +300,7 @@ func TestRetryThenSuccess(t *testing.T) {
 		_, _ = io.WriteString(w, `{"members":[{"member_id":"a"}]}`)
 	}))
 	defer srv.Close()
-	list, err := newTestClient(t, 5).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	list, err := newTestClient(t, 5).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 	if err != nil || len(list.Members) != 1 || n.Load() != 3 {
 		t.Fatalf("list = %v, err = %v, attempts = %d", list, err, n.Load())
 	}
@@ -312,7 +310,7 @@ func TestTransportErrorAfterRetries(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close() // Nothing listens there any more: connection refused.
-	_, err := newTestClient(t, 2).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: url, ProjectID: "p", ImageID: "i"})
+	_, err := newTestClient(t, 2).At(url, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 	var re *RequestError
 	if !errors.As(err, &re) || re.Attempts != 3 {
 		t.Fatalf("err = %v, want *RequestError after 3 attempts", err)
@@ -335,7 +333,7 @@ func TestCancelStopsWaiting(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.ListImageMembers(ctx, ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	_, err := c.At(srv.URL, "p").ListImageMembers(ctx, ListImageMembersInput{ImageID: "i"})
 	var re *RequestError
 	if !errors.As(err, &re) || !re.Timeout() {
 		t.Fatalf("err = %v, want a timed-out *RequestError", err)
@@ -359,7 +357,7 @@ func TestBodyCap(t *testing.T) {
 	defer srv.Close()
 	hc, _ := NewHTTPClient(TransportOptions{Auth: signer.Token("t")})
 	c, _ := New(Config{HTTPClient: hc, MaxBodyBytes: 1024, MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
-	_, err := c.ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	_, err := c.At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 	var tooLarge *BodyTooLargeError
 	if !errors.As(err, &tooLarge) {
 		t.Fatalf("err = %v, want *BodyTooLargeError", err)
@@ -379,7 +377,7 @@ func TestNoRedirects(t *testing.T) {
 		http.Redirect(w, r, target.URL+"/steal", http.StatusFound)
 	}))
 	defer srv.Close()
-	_, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	_, err := newTestClient(t, 0).At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound {
 		t.Fatalf("err = %v, want an *APIError for the 302", err)
@@ -422,8 +420,8 @@ func TestListImageMembersEndlessPaging(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, n := endless(tc.perPage)
-			_, err := newTestClient(t, 0).ListImageMembers(context.Background(),
-				ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i", PageSize: tc.pageSize})
+			_, err := newTestClient(t, 0).At(srv.URL, "p").ListImageMembers(context.Background(),
+				ListImageMembersInput{ImageID: "i", PageSize: tc.pageSize})
 			var pe *PagingError
 			if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want a *PagingError saying %q", err, tc.want)
@@ -539,7 +537,7 @@ func TestTLSMinimumVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ := New(Config{HTTPClient: hc})
-	_, err = c.ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv.URL, ProjectID: "p", ImageID: "i"})
+	_, err = c.At(srv.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"})
 	if err == nil || !strings.Contains(err.Error(), "protocol version") {
 		t.Fatalf("err = %v, want a TLS protocol version failure", err)
 	}
@@ -547,7 +545,7 @@ func TestTLSMinimumVersion(t *testing.T) {
 	// is the version, not something else.
 	srv2 := httptest.NewTLSServer(srv.Config.Handler)
 	defer srv2.Close()
-	if _, err := c.ListImageMembers(context.Background(), ListImageMembersInput{Endpoint: srv2.URL, ProjectID: "p", ImageID: "i"}); err != nil {
+	if _, err := c.At(srv2.URL, "p").ListImageMembers(context.Background(), ListImageMembersInput{ImageID: "i"}); err != nil {
 		t.Fatalf("TLS 1.2+ server: %v", err)
 	}
 }
@@ -562,38 +560,38 @@ func TestShareWritesAndJobs(t *testing.T) {
 	c := newTestClient(t, 0)
 	ctx := context.Background()
 	add := ShareRequest{Images: []string{testImage}, Projects: []string{"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}}
-	job, err := c.AddImageMembers(ctx, withEndpoint(add, emu.URL()))
+	job, err := c.At(emu.URL(), "").AddImageMembers(ctx, add)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if j, err := c.WaitJob(ctx, JobInput{Endpoint: emu.URL(), ProjectID: testProject, JobID: job}); err != nil || j.Status != JobSuccess {
+	if j, err := c.At(emu.URL(), testProject).WaitJob(ctx, JobInput{JobID: job}); err != nil || j.Status != JobSuccess {
 		t.Fatalf("job %s: %+v, %v", job, j, err)
 	}
-	if m, err := c.GetImageMember(ctx, GetImageMemberInput{Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage, MemberID: "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}); err != nil || m.Status != "pending" {
+	if m, err := c.At(emu.URL(), testProject).GetImageMember(ctx, GetImageMemberInput{ImageID: testImage, MemberID: "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"}); err != nil || m.Status != "pending" {
 		t.Fatalf("member after add: %+v, %v", m, err)
 	}
-	if job, err = c.RemoveImageMembers(ctx, withEndpoint(add, emu.URL())); err != nil {
+	if job, err = c.At(emu.URL(), "").RemoveImageMembers(ctx, add); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitJob(ctx, JobInput{Endpoint: emu.URL(), ProjectID: testProject, JobID: job}); err != nil {
+	if _, err := c.At(emu.URL(), testProject).WaitJob(ctx, JobInput{JobID: job}); err != nil {
 		t.Fatal(err)
 	}
 	var apiErr *APIError
-	_, err = c.GetImageMember(ctx, GetImageMemberInput{Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage, MemberID: "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"})
+	_, err = c.At(emu.URL(), testProject).GetImageMember(ctx, GetImageMemberInput{ImageID: testImage, MemberID: "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"})
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		t.Errorf("member after remove: %v, want 404", err)
 	}
-	_, err = c.AddImageMembers(ctx, ShareRequest{Endpoint: emu.URL(), Images: []string{"00000000-0000-4000-8000-0000000000ff"}, Projects: add.Projects})
+	_, err = c.At(emu.URL(), "").AddImageMembers(ctx, ShareRequest{Images: []string{"00000000-0000-4000-8000-0000000000ff"}, Projects: add.Projects})
 	if !errors.As(err, &apiErr) || apiErr.Code != "IMG.0106" {
 		t.Errorf("sharing another tenant's image: %v, want IMG.0106", err)
 	}
 	emu.FailJobs(testImage, "IMG.0135", "busy")
-	job, err = c.AddImageMembers(ctx, withEndpoint(add, emu.URL()))
+	job, err = c.At(emu.URL(), "").AddImageMembers(ctx, add)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var jobErr *JobError
-	if _, err := c.WaitJob(ctx, JobInput{Endpoint: emu.URL(), ProjectID: testProject, JobID: job}); !errors.As(err, &jobErr) || !strings.Contains(err.Error(), "IMG.0135") || !strings.Contains(err.Error(), job) {
+	if _, err := c.At(emu.URL(), testProject).WaitJob(ctx, JobInput{JobID: job}); !errors.As(err, &jobErr) || !strings.Contains(err.Error(), "IMG.0135") || !strings.Contains(err.Error(), job) {
 		t.Errorf("failed job: %v, want a *JobError naming IMG.0135 and the job id", err)
 	}
 }
@@ -609,18 +607,12 @@ func TestWritesRetriedOnlyWhenSafe(t *testing.T) {
 			n.Add(1)
 			w.WriteHeader(int(tc.status))
 		}))
-		_, err := newTestClient(t, 2).AddImageMembers(context.Background(), ShareRequest{Endpoint: srv.URL, Images: []string{"i"}, Projects: []string{"p"}})
+		_, err := newTestClient(t, 2).At(srv.URL, "").AddImageMembers(context.Background(), ShareRequest{Images: []string{"i"}, Projects: []string{"p"}})
 		srv.Close()
 		if err == nil || n.Load() != tc.want {
 			t.Errorf("HTTP %d on a write: %d attempts (err %v), want %d", tc.status, n.Load(), err, tc.want)
 		}
 	}
-}
-
-// withEndpoint is r sent to endpoint.
-func withEndpoint(r ShareRequest, endpoint string) ShareRequest {
-	r.Endpoint = endpoint
-	return r
 }
 
 // TestJobErrorStripsEscapes: a job's fail_reason with terminal escapes
@@ -646,9 +638,7 @@ func TestListImageMembersMarkerReadings(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			emu := newEmulator(t, members)
 			emu.SetReadings(emulator.Readings{RawMemberMarker: raw})
-			list, err := newTestClient(t, 0).ListImageMembers(context.Background(), ListImageMembersInput{
-				Endpoint: emu.URL(), ProjectID: testProject, ImageID: testImage, PageSize: 1,
-			})
+			list, err := newTestClient(t, 0).At(emu.URL(), testProject).ListImageMembers(context.Background(), ListImageMembersInput{ImageID: testImage, PageSize: 1})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -334,3 +334,35 @@ func NotFoundOf(err error, imageID string) NotFound {
 	}
 	return NotNotFound
 }
+
+// What an answer was, so that callers decide without HTTP details.
+
+// Unauthorized reports a 401: the credentials were refused.
+func (e *APIError) Unauthorized() bool { return e.StatusCode == http.StatusUnauthorized }
+
+// Forbidden reports a 403: the caller may not do this.
+func (e *APIError) Forbidden() bool { return e.StatusCode == http.StatusForbidden }
+
+// Missing reports a 404 (of whatever kind: see NotFoundOf for an image).
+func (e *APIError) Missing() bool { return e.StatusCode == http.StatusNotFound }
+
+// BadRequest reports a 400.
+func (e *APIError) BadRequest() bool { return e.StatusCode == http.StatusBadRequest }
+
+// Throttled reports a 429.
+func (e *APIError) Throttled() bool { return e.StatusCode == http.StatusTooManyRequests }
+
+// ServerError reports a 5xx.
+func (e *APIError) ServerError() bool { return e.StatusCode >= 500 }
+
+// Gateway reports an answer of the API gateway (an APIGW.* code), not of
+// IMS itself.
+func (e *APIError) Gateway() bool { return strings.HasPrefix(e.Code, "APIGW.") }
+
+// Write reports a request that changes something (anything but a GET).
+func (e *APIError) Write() bool { return isWrite(e.Method) }
+
+// Write reports a request that changes something (anything but a GET).
+func (e *RequestError) Write() bool { return isWrite(e.Method) }
+
+func isWrite(method string) bool { return method != "" && method != http.MethodGet }

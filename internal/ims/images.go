@@ -44,9 +44,6 @@ func (b *Bool) UnmarshalJSON(data []byte) error {
 // images shared with the project are ImageType "shared", Visibility
 // "shared" and a MemberStatus (member_status needs visibility=shared).
 type ListImagesInput struct {
-	Endpoint string
-	// ProjectID is the caller's project, sent as X-Project-Id.
-	ProjectID string
 	// ImageType is __imagetype: "private", "shared" or "gold".
 	ImageType string
 	// Owner keeps the images of one project.
@@ -92,8 +89,8 @@ func (in ListImagesInput) query(size int, marker string) string {
 // empty page, never at a short one: a server may cap its pages below the
 // limit asked for. It ends with an error on a page longer than the limit,
 // a marker that does not move on, more than MaxImages, or an error of page.
-func (c *Client) ListImages(ctx context.Context, in ListImagesInput, page func([]Image) error) error {
-	u, err := parseEndpoint(in.Endpoint)
+func (p *Bound) ListImages(ctx context.Context, in ListImagesInput, page func([]Image) error) error {
+	u, err := parseEndpoint(p.endpoint)
 	if err != nil {
 		return err
 	}
@@ -109,7 +106,7 @@ func (c *Client) ListImages(ctx context.Context, in ListImagesInput, page func([
 		var body struct {
 			Images *[]Image `json:"images"`
 		}
-		err := c.send(ctx, "GET", &pu, in.ProjectID, nil, func(r io.Reader) error {
+		err := p.c.send(ctx, "GET", &pu, p.projectID, nil, func(r io.Reader) error {
 			if err := json.NewDecoder(r).Decode(&body); err != nil {
 				return err
 			}

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
-	"strings"
 )
 
 // Member is one image sharing member as IMS returns it.
@@ -48,10 +47,7 @@ type MemberList struct {
 
 // ListImageMembersInput names the image and where to find it.
 type ListImageMembersInput struct {
-	// Endpoint is the IMS base URL, e.g. https://ims.cn-north-4.myhuaweicloud.com.
-	Endpoint  string
-	ProjectID string
-	ImageID   string
+	ImageID string
 	// PageSize is the limit asked for; zero means DefaultPageSize.
 	PageSize int
 }
@@ -66,8 +62,8 @@ const MaxImageMembers = 100_000
 // returns every member. Paging that cannot end is an error, not a loop: a
 // marker seen twice, an empty page that names a next one, a page longer
 // than the limit asked for, or more than MaxImageMembers in all.
-func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput) (*MemberList, error) {
-	base, err := MembersURL(in.Endpoint, in.ProjectID, in.ImageID)
+func (p *Bound) ListImageMembers(ctx context.Context, in ListImageMembersInput) (*MemberList, error) {
+	base, err := MembersURL(p.endpoint, p.projectID, in.ImageID)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +82,7 @@ func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput)
 		}
 		u.RawQuery = q.Encode()
 		var page MembersPage
-		err := c.getJSON(ctx, &u, func(r io.Reader) error { return decodeMembersPage(r, &page) })
+		err := p.c.getJSON(ctx, &u, func(r io.Reader) error { return decodeMembersPage(r, &page) })
 		if err != nil {
 			return nil, err
 		}
@@ -114,8 +110,8 @@ func (c *Client) ListImageMembers(ctx context.Context, in ListImageMembersInput)
 			return fail(fmt.Sprintf("the image has more than %d members, the most this provider reads (IMS shares an image with at most 256 tenants)", MaxImageMembers))
 		}
 		out.Members = append(out.Members, *page.Members...)
-		if c.cfg.OnPage != nil {
-			c.cfg.OnPage(ctx, Page{ImageID: in.ImageID, Page: out.Pages, Count: len(*page.Members), Total: len(out.Members), More: next != ""})
+		if p.c.cfg.OnPage != nil {
+			p.c.cfg.OnPage(ctx, Page{ImageID: in.ImageID, Page: out.Pages, Count: len(*page.Members), Total: len(out.Members), More: next != ""})
 		}
 		if next == "" {
 			return out, nil
@@ -167,43 +163,6 @@ func plainID(s string) bool { return len(s) <= maxIDLen && idPattern.MatchString
 // PlainID reports an id that the client takes into a path: letters,
 // digits, '-', '_' and '.', at most 128 characters.
 func PlainID(s string) bool { return plainID(s) }
-
-// MembersURL is {endpoint}/v1/{project_id}/cloudimages/{image_id}/members.
-func MembersURL(endpoint, projectID, imageID string) (*url.URL, error) {
-	// The ids become path segments: anything but a plain id could walk the
-	// path ("..") or add segments ("/"), so it is refused here too, not only
-	// at plan time.
-	if !plainID(projectID) || !plainID(imageID) {
-		return nil, fmt.Errorf("ims: project id %q and image id %q must be plain ids (letters, digits, '-', '_', '.'; at most %d)", snippet([]byte(projectID)), snippet([]byte(imageID)), maxIDLen)
-	}
-	u, err := parseEndpoint(endpoint)
-	if err != nil {
-		return nil, err
-	}
-	return joinPath(u, "v1", projectID, "cloudimages", imageID, "members"), nil
-}
-
-// joinPath is url.JoinPath with an absolute result: on an endpoint without
-// a path, JoinPath returns "v1/...", which logs and errors would show.
-func joinPath(u *url.URL, elem ...string) *url.URL {
-	j := u.JoinPath(elem...)
-	if !strings.HasPrefix(j.Path, "/") {
-		j.Path = "/" + j.Path
-	}
-	return j
-}
-
-func parseEndpoint(endpoint string) (*url.URL, error) {
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return nil, fmt.Errorf("ims: endpoint %q is not a URL: %w", endpoint, err)
-	}
-	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("ims: endpoint %q must be an http or https URL with a host", endpoint)
-	}
-	u.RawQuery, u.Fragment = "", ""
-	return u, nil
-}
 
 // decodeMembersPage decodes in one pass and checks the shape. The SDK's
 // ListImageMembersResponse marks members omitempty, so IMS may leave the

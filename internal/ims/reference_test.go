@@ -35,7 +35,7 @@ func TestShareBodiesAsTheSDKSendsThem(t *testing.T) {
 		name      string
 		body, sdk any
 	}{
-		{"projects", ShareRequest{ProjectID: "owner", Images: []string{img}, Projects: []string{"5a5a"}},
+		{"projects", ShareRequest{Images: []string{img}, Projects: []string{"5a5a"}},
 			sdkmodel.BatchAddMembersRequestBody{Images: []string{img}, Projects: []string{"5a5a"}}},
 		{"domains only", ShareRequest{Images: []string{img}, Domains: []string{"3a2d"}},
 			sdkmodel.BatchAddMembersRequestBody{Images: []string{img}, Domains: strs("3a2d")}},
@@ -74,7 +74,7 @@ func jobServer(t *testing.T, body string) *httptest.Server {
 func TestWaitJobUnknownStatus(t *testing.T) {
 	srv := jobServer(t, `{"job_id":"j1","job_type":"imsAddImageMembersJob","status":"SUSPENDED","fail_reason":"quota check pending"}`)
 	start := time.Now()
-	_, err := newTestClient(t, 0).WaitJob(context.Background(), JobInput{Endpoint: srv.URL, ProjectID: "p1", JobID: "j1"})
+	_, err := newTestClient(t, 0).At(srv.URL, "p1").WaitJob(context.Background(), JobInput{JobID: "j1"})
 	var statusErr *JobStatusError
 	if !errors.As(err, &statusErr) || !strings.Contains(err.Error(), `"SUSPENDED"`) || !strings.Contains(err.Error(), "quota check pending") {
 		t.Fatalf("unknown status: %v, want a *JobStatusError showing the status and the reason", err)
@@ -91,14 +91,14 @@ func TestWaitJobInterrupted(t *testing.T) {
 	c := newTestClient(t, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	_, err := c.WaitJob(ctx, JobInput{Endpoint: srv.URL, ProjectID: "p1", JobID: "j1"})
+	_, err := c.At(srv.URL, "p1").WaitJob(ctx, JobInput{JobID: "j1"})
 	var unfinished *JobUnfinishedError
 	if !errors.As(err, &unfinished) || !unfinished.Interrupted() || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("cancelled wait: %v, want an interrupted *JobUnfinishedError", err)
 	}
 	ctx, cancel = context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	_, err = c.WaitJob(ctx, JobInput{Endpoint: srv.URL, ProjectID: "p1", JobID: "j1"})
+	_, err = c.At(srv.URL, "p1").WaitJob(ctx, JobInput{JobID: "j1"})
 	if !errors.As(err, &unfinished) || unfinished.Interrupted() || !strings.Contains(err.Error(), "time limit ran out") {
 		t.Fatalf("timed-out wait: %v, want a timed-out *JobUnfinishedError", err)
 	}
@@ -112,7 +112,7 @@ func TestWaitJobNotFound(t *testing.T) {
 		_, _ = io.WriteString(w, `{"error":{"code":"IMG.0027","message":"no such job"}}`)
 	}))
 	defer srv.Close()
-	_, err := newTestClient(t, 0).WaitJob(context.Background(), JobInput{Endpoint: srv.URL, ProjectID: "p1", JobID: "j1"})
+	_, err := newTestClient(t, 0).At(srv.URL, "p1").WaitJob(context.Background(), JobInput{JobID: "j1"})
 	var readErr *JobReadError
 	if !errors.As(err, &readErr) || !readErr.NotFound() || NotFoundOf(err, "j1") != NotNotFound {
 		t.Fatalf("job 404: %v, want a job-not-found *JobReadError", err)
@@ -132,11 +132,11 @@ func TestJobFailedImages(t *testing.T) {
 func TestLongJobIDRefused(t *testing.T) {
 	long := strings.Repeat("a", 200_000)
 	srv := jobServer(t, fmt.Sprintf(`{"job_id":%q}`, long))
-	_, err := newTestClient(t, 0).AddImageMembers(context.Background(), ShareRequest{Endpoint: srv.URL, Images: []string{"i"}, Projects: []string{"p"}})
+	_, err := newTestClient(t, 0).At(srv.URL, "").AddImageMembers(context.Background(), ShareRequest{Images: []string{"i"}, Projects: []string{"p"}})
 	if err == nil || len(err.Error()) > 2000 {
 		t.Fatalf("a 200 kB job id: error of %d bytes (%v), want a short refusal", len(fmt.Sprint(err)), err != nil)
 	}
-	if _, err := newTestClient(t, 0).GetJob(context.Background(), JobInput{Endpoint: srv.URL, ProjectID: "p", JobID: long}); err == nil || len(err.Error()) > 2000 {
+	if _, err := newTestClient(t, 0).At(srv.URL, "p").GetJob(context.Background(), JobInput{JobID: long}); err == nil || len(err.Error()) > 2000 {
 		t.Errorf("GetJob of a 200 kB id: want a short refusal")
 	}
 }
@@ -154,7 +154,7 @@ func TestListImagesPagesUntilEmpty(t *testing.T) {
 	}))
 	defer srv.Close()
 	var got []string
-	err := newTestClient(t, 0).ListImages(context.Background(), ListImagesInput{Endpoint: srv.URL, ProjectID: "p1", ImageType: "shared",
+	err := newTestClient(t, 0).At(srv.URL, "p1").ListImages(context.Background(), ListImagesInput{ImageType: "shared",
 		Owner: "p1", EnterpriseProjectID: "all_granted_eps"}, func(images []Image) error {
 		for _, img := range images {
 			got = append(got, img.ID)

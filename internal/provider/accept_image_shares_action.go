@@ -123,7 +123,7 @@ func (a *acceptImageSharesAction) Invoke(ctx context.Context, req action.InvokeR
 	owner := cfg.Owner.ValueString()
 	b.progress(fmt.Sprintf("listing the shares pending for project %s", b.target.projectID))
 	var images, outside []string
-	err := a.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: b.target.endpoint, ProjectID: b.target.projectID, ImageType: "shared",
+	err := b.client().ListImages(ctx, ims.ListImagesInput{ImageType: "shared",
 		Visibility: "shared", MemberStatus: "pending", EnterpriseProjectID: defaultEnterpriseProject}, func(page []ims.Image) error {
 		for _, img := range page {
 			match := img.Owner != b.target.projectID && ims.PlainID(img.ID) && (len(keep) == 0 || keep[strings.ToLower(img.ID)]) &&
@@ -177,8 +177,7 @@ func (a *acceptImageSharesAction) Invoke(ctx context.Context, req action.InvokeR
 		}
 		what := fmt.Sprintf("setting project %s's share of image %s to %s", b.target.projectID, id, want)
 		b.progress(what + ": sending the request")
-		jobID, err := a.data.client.UpdateMemberStatus(ctx, ims.StatusRequest{Endpoint: b.target.endpoint, Images: []string{id},
-			ProjectID: b.target.projectID, Status: want, VaultID: cfg.VaultID.ValueString()})
+		jobID, err := b.client().UpdateMemberStatus(ctx, ims.StatusRequest{Images: []string{id}, Status: want, VaultID: cfg.VaultID.ValueString()})
 		if err == nil {
 			err = b.wait(ctx, jobID, what, []string{id})
 		}

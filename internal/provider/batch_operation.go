@@ -221,7 +221,7 @@ func (b *batchOp) write(ctx context.Context, start startFunc, verb string, w bat
 	if len(w.images) > 1 {
 		what = fmt.Sprintf("%s %s %s %d images", verb, w.members, to, len(w.images))
 	}
-	req := ims.ShareRequest{Endpoint: b.target.endpoint, ProjectID: b.target.projectID, Images: w.images,
+	req := ims.ShareRequest{Images: w.images,
 		Projects: w.members[kindProject], Domains: w.members[kindDomain], Organizations: w.members[kindOrganization]}
 	jobID, err := start(ctx, req)
 	if err != nil {
@@ -239,7 +239,7 @@ func (b *batchOp) wait(ctx context.Context, jobID, what string, images []string)
 	}
 	last := ""
 	started := time.Now()
-	job, err := b.data.client.WaitJob(ctx, ims.JobInput{Endpoint: b.target.endpoint, ProjectID: b.target.projectID, JobID: jobID,
+	job, err := b.data.at(b.target).WaitJob(ctx, ims.JobInput{JobID: jobID,
 		OnStatus: func(status string) {
 			if status != last {
 				last = status
@@ -294,3 +294,6 @@ func (b *batchOp) notWritten(imageID, what string, missing members) diag.Diagnos
 
 // imagesAttributeDescription describes an action's image_ids.
 const imagesAttributeDescription = "IDs of the images, UUIDs such as `370befec-a369-475e-a224-44a45927a8fe`; one or more."
+
+// client is the IMS client bound to the invocation's endpoint and project.
+func (b *batchOp) client() *ims.Bound { return b.data.at(b.target) }

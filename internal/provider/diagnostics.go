@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -154,7 +153,7 @@ func callDiagnostic(err error, fc failedCall) diag.Diagnostic {
 		default:
 			return diag.NewErrorDiagnostic("Could not reach IMS",
 				fmt.Sprintf("The %s of %s: %s.\n\nCheck that endpoint %s is right for region %s, that this machine can reach it, and HTTPS_PROXY/NO_PROXY. %s",
-					fc.op.name, fc.op.subject, reqErr.Error(), fc.endpoint, fc.region, fc.retries(reqErr.Attempts, reqErr.Method)))
+					fc.op.name, fc.op.subject, reqErr.Error(), fc.endpoint, fc.region, fc.retries(reqErr.Attempts, reqErr.Write())))
 		}
 	case errors.As(err, &pageErr):
 		return diag.NewErrorDiagnostic("IMS paging failed",
@@ -194,9 +193,9 @@ func (fc failedCall) where() string {
 // retries says how often a request was sent and why not more: a write
 // (POST, PUT, DELETE) and a read (the read-back after a write, too) are
 // retried differently.
-func (fc failedCall) retries(attempts int, method string) string {
+func (fc failedCall) retries(attempts int, write bool) string {
 	attempts = max(attempts, 1)
-	if method != "" && method != http.MethodGet {
+	if write {
 		return fmt.Sprintf("The write was sent %d time%s: a write is retried only when IMS certainly did not act on it (429, 503, "+
 			"or no connection), so that it is never repeated.", attempts, plural(attempts))
 	}
@@ -215,7 +214,7 @@ func jobReadAdvice(e *ims.JobReadError, endpoint string) string {
 
 // apiDiagnostic is the diagnostic of an HTTP error answer.
 func apiDiagnostic(e *ims.APIError, fc failedCall) diag.Diagnostic {
-	if advice := shareCodeAdvice(e.Code); advice != "" && fc.op.write && e.Method != http.MethodGet {
+	if advice := shareCodeAdvice(e.Code); advice != "" && fc.op.write && e.Write() {
 		return diag.NewAttributeErrorDiagnostic(path.Root("image_id"), "IMS refused to change the sharing of the image",
 			fmt.Sprintf("The %s of %s on %s: %s\n\n%s", fc.op.name, fc.op.subject, fc.where(), e.Error(), advice))
 	}
@@ -224,7 +223,7 @@ func apiDiagnostic(e *ims.APIError, fc failedCall) diag.Diagnostic {
 	if fc.op.subject != "" {
 		detail = fmt.Sprintf("The %s of %s: %s", fc.op.name, fc.op.subject, detail)
 	}
-	if e.StatusCode == http.StatusNotFound && !strings.HasPrefix(e.Code, "APIGW.") {
+	if e.Missing() && !e.Gateway() {
 		return diag.NewAttributeErrorDiagnostic(path.Root("image_id"), summary, detail)
 	}
 	return diag.NewErrorDiagnostic(summary, detail)
@@ -233,12 +232,12 @@ func apiDiagnostic(e *ims.APIError, fc failedCall) diag.Diagnostic {
 // apiErrorAdvice is the summary and the hint for an HTTP error status.
 func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
 	switch {
-	case e.StatusCode == http.StatusUnauthorized:
+	case e.Unauthorized():
 		return "IMS rejected the credentials",
 			"Check access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), or token (HW_AUTH_TOKEN): they may be wrong, deleted or expired, " +
 				"and temporary keys need their security_token (HW_SECURITY_TOKEN). A signature is valid for 15 minutes only, so also " +
 				"check that this machine's clock is right (NTP)."
-	case e.StatusCode == http.StatusForbidden:
+	case e.Forbidden():
 		return "Permission denied by IMS",
 			fmt.Sprintf("The %s needs the IMS permission%s %s on project %s (for example the IMS FullAccess policy for writes, ReadOnlyAccess for "+
 				"reads), and project_id must be the project of region %s that owns the image.%s", fc.op.name, plural(len(fc.op.permissions)),
@@ -247,31 +246,31 @@ func apiErrorAdvice(e *ims.APIError, fc failedCall) (string, string) {
 		return "Image not found",
 			fmt.Sprintf("No image %s is shared with project %s in region %s (IMG.0027: the image ID does not exist for this project). "+
 				"Check image_id and region, and that the owner shared the image with this project.", fc.imageID, fc.projectID, fc.region)
-	case fc.op.recipient && e.StatusCode == http.StatusForbidden:
+	case fc.op.recipient && e.Forbidden():
 		return "Permission denied by IMS",
 			fmt.Sprintf("The %s needs the IMS permissions %s on project %s, the recipient's project of region %s (project_id, or the "+
 				"credentials' project).", fc.op.name, strings.Join(fc.op.permissions, " and "), fc.projectID, fc.region)
-	case strings.HasPrefix(e.Code, "APIGW.") && e.StatusCode == http.StatusNotFound:
+	case e.Gateway() && e.Missing():
 		return "IMS endpoint does not serve this API",
 			fmt.Sprintf("The API gateway at %s knows no API at %s (%s). The endpoint is probably mistyped: it is the base URL, such as "+
 				"https://ims.%s.myhuaweicloud.com, without a path. Nothing was decided from this answer.", fc.endpoint, e.Path, e.Code, fc.region)
-	case e.StatusCode == http.StatusNotFound || e.Code == ims.CodeImageNotFound:
+	case e.Missing() || e.Code == ims.CodeImageNotFound:
 		return "Image not found",
 			fmt.Sprintf("No image %s in project %s of region %s. Check image_id and region: members can be listed only by the project "+
 				"that owns the image, not by the projects it is shared with.", fc.imageID, fc.projectID, fc.region)
-	case e.StatusCode == http.StatusBadRequest && fc.op.write:
+	case e.BadRequest() && fc.op.write:
 		return "IMS refused the request",
 			fmt.Sprintf("IMS refused the %s (%s). %s", fc.op.name, codeOrNone(e.Code), unlistedCode(e.Code))
-	case e.StatusCode == http.StatusBadRequest:
+	case e.BadRequest():
 		return "IMS rejected the request",
 			"The request was malformed in IMS's view. Check image_id; if it is right, this is a provider bug: report it with the request id."
-	case e.StatusCode == http.StatusTooManyRequests:
+	case e.Throttled():
 		return "IMS is throttling requests",
-			fmt.Sprintf("%s Lower terraform -parallelism, raise max_retries, or try again later.", fc.retries(e.Attempts, e.Method))
-	case e.StatusCode >= 500:
+			fmt.Sprintf("%s Lower terraform -parallelism, raise max_retries, or try again later.", fc.retries(e.Attempts, e.Write()))
+	case e.ServerError():
 		return "IMS is unavailable",
 			fmt.Sprintf("IMS answered with a server error. %s Try again later, raise max_retries, or report the request id to Huawei Cloud support.",
-				fc.retries(e.Attempts, e.Method))
+				fc.retries(e.Attempts, e.Write()))
 	}
 	return "Unexpected answer from IMS", "Report the request id to Huawei Cloud support if this persists."
 }
@@ -362,7 +361,7 @@ func projectDiscoveryDiagnostic(err error, region, authURL string) diag.Diagnost
 	}
 	detail := err.Error()
 	var apiErr *ims.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
+	if errors.As(err, &apiErr) && apiErr.Unauthorized() {
 		_, hint := apiErrorAdvice(apiErr, failedCall{target: target{region: region}})
 		detail += "\n\n" + hint
 	}

@@ -111,7 +111,7 @@ func (d *imageMembersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	region := tgt.region
 	imageID := cfg.ImageID.ValueString()
-	list, err := d.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: imageID})
+	list, err := d.data.at(tgt).ListImageMembers(ctx, ims.ListImageMembersInput{ImageID: imageID})
 	if err != nil {
 		resp.Diagnostics.Append(callDiagnostic(err, failedCall{
 			op: dataSourceRead(d.spec, readTimeout), imageID: imageID, target: tgt, maxRetries: d.data.settings.maxRetries,

@@ -76,7 +76,7 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 		// listed under two statuses: it is sent once.
 		seen := map[string]bool{}
 		for _, status := range statuses {
-			err := l.data.client.ListImages(tctx, incomingImages(tgt, status, "", set.enterpriseProject), func(images []ims.Image) error {
+			err := l.data.at(tgt).ListImages(tctx, incomingImages(status, "", set.enterpriseProject), func(images []ims.Image) error {
 				for _, img := range images {
 					progress.images.Add(1)
 					// Under a reading where the project's own shared

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -165,9 +164,7 @@ func (m imageShareAccepterModel) ownerProject() types.String { return types.Stri
 
 // setStatus puts the recipient's status and waits for its job.
 func (op *imageOp) setStatus(ctx context.Context, status, vaultID string) error {
-	jobID, err := op.data.client.UpdateMemberStatus(ctx, ims.StatusRequest{
-		Endpoint: op.target.endpoint, Images: []string{op.imageID}, ProjectID: op.target.projectID, Status: status, VaultID: vaultID,
-	})
+	jobID, err := op.client().UpdateMemberStatus(ctx, ims.StatusRequest{Images: []string{op.imageID}, Status: status, VaultID: vaultID})
 	if err != nil {
 		return err
 	}
@@ -189,9 +186,7 @@ var shareStatuses = []string{"accepted", "pending", "rejected"}
 func (op *imageOp) readStatus(ctx context.Context) (string, error) {
 	ctx, cancel := readContext(ctx)
 	defer cancel()
-	m, err := op.data.client.GetImageMember(ctx, ims.GetImageMemberInput{
-		Endpoint: op.target.endpoint, ProjectID: op.target.projectID, ImageID: op.imageID, MemberID: op.target.projectID,
-	})
+	m, err := op.client().GetImageMember(ctx, ims.GetImageMemberInput{ImageID: op.imageID, MemberID: op.target.projectID})
 	if err == nil {
 		if !strings.EqualFold(m.MemberID, op.target.projectID) || !slices.Contains(shareStatuses, m.Status) {
 			return "", fmt.Errorf("IMS answered the read of project %s's membership of image %s with member %q in status %q, "+
@@ -202,13 +197,13 @@ func (op *imageOp) readStatus(ctx context.Context) (string, error) {
 	}
 	var apiErr *ims.APIError
 	refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.Code != "" &&
-		!strings.HasPrefix(apiErr.Code, "APIGW.") && apiErr.StatusCode != http.StatusTooManyRequests
+		!apiErr.Gateway() && !apiErr.Throttled()
 	if !refused && ims.NotFoundOf(err, op.imageID) == ims.NotNotFound {
 		return "", err
 	}
 	for _, status := range shareStatuses {
 		found := false
-		lerr := op.data.client.ListImages(ctx, incomingImages(op.target, status, op.imageID, defaultEnterpriseProject),
+		lerr := op.client().ListImages(ctx, incomingImages(status, op.imageID, defaultEnterpriseProject),
 			func(images []ims.Image) error {
 				for _, img := range images {
 					found = found || (img.ID == op.imageID && img.Owner != op.target.projectID)
@@ -235,8 +230,7 @@ func (op *imageOp) refuseOwner(ctx context.Context, policy sharingPolicy, status
 	}
 	owner := ""
 	for _, s := range shareStatuses {
-		err := op.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: op.target.endpoint, ProjectID: op.target.projectID,
-			ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: s, EnterpriseProjectID: defaultEnterpriseProject},
+		err := op.client().ListImages(ctx, ims.ListImagesInput{ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: s, EnterpriseProjectID: defaultEnterpriseProject},
 			func(images []ims.Image) error {
 				for _, img := range images {
 					if img.ID == op.imageID && img.Owner != "" {

@@ -313,7 +313,7 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 				op.imageID+"/"+displayText(m.MemberID, nil), op.imageID+"/"+displayText(m.MemberID, nil)))
 		return
 	}
-	writeErr := op.write(ctx, r.data.client.AddImageMembers, want)
+	writeErr := op.write(ctx, op.client().AddImageMembers, want)
 	after, readErr := op.listMembers(ctx)
 	var m *ims.Member
 	if readErr == nil {
@@ -393,7 +393,7 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 	if m == nil && jobID != "" && !gone {
 		// Recorded by a create whose job had not ended: keep it while the
 		// job runs.
-		job, jerr := r.data.client.GetJob(ctx, ims.JobInput{Endpoint: op.target.endpoint, ProjectID: op.target.projectID, JobID: jobID})
+		job, jerr := r.data.client.At(op.target.endpoint, op.target.projectID).GetJob(ctx, ims.JobInput{JobID: jobID})
 		if jerr == nil && (job.Status == ims.JobInit || job.Status == ims.JobRunning) {
 			resp.Diagnostics.AddWarning("Member not confirmed yet",
 				fmt.Sprintf("IMS job %s that adds %s to image %s is still %s, so ims_image_share_member stays in state as recorded; "+

@@ -258,7 +258,7 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.Append(r.data.policy.refuseAdded(added, r.spec)...); resp.Diagnostics.HasError() {
 		return
 	}
-	if err := op.write(ctx, r.data.client.AddImageMembers, added); err != nil {
+	if err := op.write(ctx, op.client().AddImageMembers, added); err != nil {
 		resp.Diagnostics.Append(op.failure(err))
 		return
 	}
@@ -329,14 +329,14 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !added.empty() && !removed.empty() && op.overCap(ctx, have, added) {
 		// Adding first would pass the image's tenant cap.
 		if writeErr = op.remove(ctx, removed); writeErr == nil {
-			writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
+			writeErr = op.write(ctx, op.client().AddImageMembers, added)
 		}
 	} else {
-		writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
+		writeErr = op.write(ctx, op.client().AddImageMembers, added)
 		switch {
 		case writeErr != nil && isQuota(writeErr) && !removed.empty():
 			if writeErr = op.remove(ctx, removed); writeErr == nil {
-				writeErr = op.write(ctx, r.data.client.AddImageMembers, added)
+				writeErr = op.write(ctx, op.client().AddImageMembers, added)
 			}
 		case writeErr == nil:
 			writeErr = op.remove(ctx, removed)

@@ -139,7 +139,7 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 	seen := map[string]bool{}
 	var found []incomingImage
 	for _, status := range statuses {
-		err := d.data.client.ListImages(ctx, incomingImages(tgt, status, "", defaultEnterpriseProject), func(images []ims.Image) error {
+		err := d.data.at(tgt).ListImages(ctx, incomingImages(status, "", defaultEnterpriseProject), func(images []ims.Image) error {
 			for _, img := range images {
 				keep := img.Owner != tgt.projectID && !seen[img.ID] && (owner == "" || img.Owner == owner) &&
 					(nameRe == nil || nameRe.MatchString(img.Name))

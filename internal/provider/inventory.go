@@ -41,7 +41,7 @@ func (d *providerData) walkSharedImages(ctx context.Context, g *errgroup.Group, 
 	keep func(ims.Image) bool, found func(n int, img ims.Image, ms []ims.Member), failed func(img ims.Image, err error),
 ) error {
 	n := 0
-	return d.client.ListImages(ctx, ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageType: "shared",
+	return d.client.At(tgt.endpoint, tgt.projectID).ListImages(ctx, ims.ListImagesInput{ImageType: "shared",
 		Owner: tgt.projectID, EnterpriseProjectID: enterpriseProject}, func(images []ims.Image) error {
 		for _, img := range images {
 			if img.Owner != tgt.projectID || !keep(img) {
@@ -52,7 +52,7 @@ func (d *providerData) walkSharedImages(ctx context.Context, g *errgroup.Group, 
 			n++
 			g.Go(func() error {
 				progress.reads.Add(1)
-				got, err := d.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, ImageID: img.ID})
+				got, err := d.client.At(tgt.endpoint, tgt.projectID).ListImageMembers(ctx, ims.ListImageMembersInput{ImageID: img.ID})
 				switch {
 				case err != nil && ims.NotFoundOf(err, img.ID) == ims.ImageGone:
 					// Deleted between the listing and its members read:

@@ -34,8 +34,8 @@ const defaultEnterpriseProject = "all_granted_eps"
 // __imagetype=shared as images others share "and you have accepted", so
 // a pending or rejected share may not be __imagetype=shared: only the
 // accepted query sends it.
-func incomingImages(tgt target, status, imageID, enterpriseProject string) ims.ListImagesInput {
-	in := ims.ListImagesInput{Endpoint: tgt.endpoint, ProjectID: tgt.projectID, Visibility: "shared", MemberStatus: status, ID: imageID,
+func incomingImages(status, imageID, enterpriseProject string) ims.ListImagesInput {
+	in := ims.ListImagesInput{Visibility: "shared", MemberStatus: status, ID: imageID,
 		EnterpriseProjectID: enterpriseProject}
 	if status == "accepted" {
 		in.ImageType = "shared"

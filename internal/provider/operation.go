@@ -206,7 +206,6 @@ func (o *imageOp) write(ctx context.Context, start startFunc, m members) error {
 		return nil
 	}
 	req := m.request(o.imageID)
-	req.Endpoint, req.ProjectID = o.target.endpoint, o.target.projectID
 	jobID, err := start(ctx, req)
 	if err != nil {
 		return err
@@ -224,7 +223,7 @@ func (o *imageOp) write(ctx context.Context, start startFunc, m members) error {
 // each, and one that is gone meanwhile is no failure. The caller's
 // read-back decides what happened.
 func (o *imageOp) remove(ctx context.Context, m members) error {
-	err := o.write(ctx, o.data.client.RemoveImageMembers, m)
+	err := o.write(ctx, o.client().RemoveImageMembers, m)
 	switch {
 	case err != nil && nonMemberRefused(err):
 		return o.removeListed(ctx, m, err)
@@ -266,7 +265,7 @@ func (o *imageOp) removeListed(ctx context.Context, m members, refusal error) er
 			}
 			var one members
 			one[k] = []string{v}
-			err := o.write(ctx, o.data.client.RemoveImageMembers, one)
+			err := o.write(ctx, o.client().RemoveImageMembers, one)
 			switch {
 			case err != nil && !nonMemberRefused(err):
 				return err
@@ -327,7 +326,7 @@ func (o *imageOp) removeOrganizationsAgain(ctx context.Context, m members) error
 		if again.empty() {
 			return nil
 		}
-		if err := o.write(ctx, o.data.client.RemoveImageMembers, again); err != nil && !nonMemberRefused(err) {
+		if err := o.write(ctx, o.client().RemoveImageMembers, again); err != nil && !nonMemberRefused(err) {
 			return err
 		}
 	}
@@ -338,7 +337,7 @@ func (o *imageOp) removeOrganizationsAgain(ctx context.Context, m members) error
 // failures a SUCCESS job may report, for notApplied.
 func (o *imageOp) wait(ctx context.Context, jobID string) error {
 	o.jobs = append(o.jobs, jobID)
-	job, err := o.data.client.WaitJob(ctx, ims.JobInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, JobID: jobID})
+	job, err := o.client().WaitJob(ctx, ims.JobInput{JobID: jobID})
 	if err == nil && job != nil {
 		for _, r := range job.FailedImages() {
 			o.failedImages = append(o.failedImages, fmt.Sprintf("image %s: %s (job %s)", r.ImageID, r.Status, jobID))
@@ -365,7 +364,7 @@ func readContext(ctx context.Context) (context.Context, context.CancelFunc) {
 func (o *imageOp) listMembers(ctx context.Context) ([]ims.Member, error) {
 	ctx, cancel := readContext(ctx)
 	defer cancel()
-	list, err := o.data.client.ListImageMembers(ctx, ims.ListImageMembersInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, ImageID: o.imageID})
+	list, err := o.client().ListImageMembers(ctx, ims.ListImageMembersInput{ImageID: o.imageID})
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +383,7 @@ func (o *imageOp) gone(ctx context.Context, err error) (bool, error) {
 		ctx, cancel := readContext(ctx)
 		defer cancel()
 		found := false
-		lerr := o.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, ID: o.imageID,
+		lerr := o.client().ListImages(ctx, ims.ListImagesInput{ID: o.imageID,
 			EnterpriseProjectID: defaultEnterpriseProject},
 			func(images []ims.Image) error {
 				for _, img := range images {
@@ -546,7 +545,7 @@ func (o *imageOp) overCap(ctx context.Context, have, added members) bool {
 		return false
 	}
 	whole := false
-	err := o.data.client.ListImages(ctx, ims.ListImagesInput{Endpoint: o.target.endpoint, ProjectID: o.target.projectID, ID: o.imageID,
+	err := o.client().ListImages(ctx, ims.ListImagesInput{ID: o.imageID,
 		EnterpriseProjectID: defaultEnterpriseProject}, func(images []ims.Image) error {
 		for _, img := range images {
 			whole = whole || (img.ID == o.imageID && bool(img.WholeImage))
@@ -614,3 +613,6 @@ func unknownOutcome(o *imageOp, writeErr, readErr error) string {
 	}
 	return ""
 }
+
+// client is the IMS client bound to the operation's endpoint and project.
+func (o *imageOp) client() *ims.Bound { return o.data.at(o.target) }

@@ -177,3 +177,6 @@ func (e *projectCountError) Error() string {
 	}
 	return fmt.Sprintf("IAM returned %d projects named %q (%s)", len(e.ids), e.region, strings.Join(e.ids, ", "))
 }
+
+// at is the client bound to a target's endpoint and project.
+func (d *providerData) at(t target) *ims.Bound { return d.client.At(t.endpoint, t.projectID) }

@@ -167,7 +167,7 @@ func (a *shareImageAction) Invoke(ctx context.Context, req action.InvokeRequest,
 		if stopped(ctx) {
 			continue // Reported below, image by image, as not added.
 		}
-		if err := b.write(ctx, a.data.client.AddImageMembers, "adding", w); err != nil {
+		if err := b.write(ctx, b.client().AddImageMembers, "adding", w); err != nil {
 			resp.Diagnostics.Append(b.writeFailure(err, w))
 		}
 	}

@@ -145,7 +145,7 @@ func (a *unshareImageAction) Invoke(ctx context.Context, req action.InvokeReques
 		if stopped(ctx) {
 			continue // Reported below, image by image, as not removed.
 		}
-		if err := b.write(ctx, a.data.client.RemoveImageMembers, "removing", w); err != nil {
+		if err := b.write(ctx, b.client().RemoveImageMembers, "removing", w); err != nil {
 			resp.Diagnostics.Append(b.writeFailure(err, w))
 		}
 	}
