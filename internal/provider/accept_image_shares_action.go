@@ -123,26 +123,21 @@ func (a *acceptImageSharesAction) Invoke(ctx context.Context, req action.InvokeR
 	owner := cfg.Owner.ValueString()
 	b.progress(fmt.Sprintf("listing the shares pending for project %s", b.target.projectID))
 	var images, outside []string
-	err := b.client().ListImages(ctx, ims.ListImagesInput{ImageType: "shared",
-		Visibility: "shared", MemberStatus: "pending", EnterpriseProjectID: defaultEnterpriseProject}, func(page []ims.Image) error {
-		for _, img := range page {
-			match := img.Owner != b.target.projectID && ims.PlainID(img.ID) && (len(keep) == 0 || keep[strings.ToLower(img.ID)]) &&
-				(owner == "" || img.Owner == owner) && (nameRe == nil || nameRe.MatchString(img.Name))
-			if match && want == "accepted" {
-				if src := a.data.policy.refusedBy(kindOwner, img.Owner); src != "" {
-					// Skipped, not refused: the other images go on.
-					if !containsFold(outside, img.ID) {
-						outside = append(outside, img.ID)
-						resp.Diagnostics.AddWarning("Image owner outside the sharing policy",
-							fmt.Sprintf("Image %s belongs to project %s, which %s does not allow (allowed_owners), so it was not "+
-								"accepted; nothing was sent for it.", img.ID, displayText(img.Owner, nil), src))
-					}
-					continue
-				}
+	err := a.data.walkIncoming(ctx, b.target, []string{"pending"}, "", defaultEnterpriseProject, func(img ims.Image, _ string) error {
+		match := ims.PlainID(img.ID) && (len(keep) == 0 || keep[strings.ToLower(img.ID)]) &&
+			(owner == "" || img.Owner == owner) && (nameRe == nil || nameRe.MatchString(img.Name))
+		if match && want == "accepted" {
+			if src := a.data.policy.refusedBy(kindOwner, img.Owner); src != "" {
+				// Skipped, not refused: the other images go on.
+				outside = append(outside, img.ID)
+				resp.Diagnostics.AddWarning("Image owner outside the sharing policy",
+					fmt.Sprintf("Image %s belongs to project %s, which %s does not allow (allowed_owners), so it was not "+
+						"accepted; nothing was sent for it.", img.ID, displayText(img.Owner, nil), src))
+				return nil
 			}
-			if match && !containsFold(images, img.ID) {
-				images = append(images, img.ID)
-			}
+		}
+		if match {
+			images = append(images, img.ID)
 		}
 		return nil
 	})

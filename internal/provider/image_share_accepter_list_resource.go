@@ -58,7 +58,7 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 	if !ok {
 		return
 	}
-	statuses := []string{"pending", "accepted", "rejected"}
+	var statuses []string
 	if s := cfg.Status.ValueString(); s != "" {
 		statuses = []string{s}
 	}
@@ -72,36 +72,20 @@ func (l *imageShareAccepterListResource) List(ctx context.Context, req list.List
 			return diags
 		}
 		var progress listProgress
-		// An image whose status changes during the listing could be
-		// listed under two statuses: it is sent once.
-		seen := map[string]bool{}
-		for _, status := range statuses {
-			err := l.data.at(tgt).ListImages(tctx, incomingImages(status, "", set.enterpriseProject), func(images []ims.Image) error {
-				for _, img := range images {
-					progress.images.Add(1)
-					// Under a reading where the project's own shared
-					// images are listed too, owner tells them apart.
-					if img.Owner == tgt.projectID || seen[img.ID] {
-						continue
-					}
-					seen[img.ID] = true
-					if !send(l.result(ctx, req, tgt, img, status)) {
-						return tctx.Err()
-					}
-					progress.results.Add(1)
-				}
-				return nil
-			})
-			switch {
-			case errors.Is(context.Cause(tctx), errListTimeout):
-				diags.Append(progress.timedOut(op))
-				return diags
-			case tctx.Err() != nil:
-				return diags
-			case err != nil:
-				diags.Append(callDiagnostic(err, failedCall{op: op, target: tgt, maxRetries: l.data.settings.maxRetries}))
-				return diags
+		err := l.data.walkIncoming(tctx, tgt, statuses, "", set.enterpriseProject, func(img ims.Image, status string) error {
+			progress.images.Add(1)
+			if !send(l.result(ctx, req, tgt, img, status)) {
+				return tctx.Err()
 			}
+			progress.results.Add(1)
+			return nil
+		})
+		switch {
+		case errors.Is(context.Cause(tctx), errListTimeout):
+			diags.Append(progress.timedOut(op))
+		case tctx.Err() != nil:
+		case err != nil:
+			diags.Append(callDiagnostic(err, failedCall{op: op, target: tgt, maxRetries: l.data.settings.maxRetries}))
 		}
 		return diags
 	})

@@ -171,10 +171,6 @@ func (op *imageOp) setStatus(ctx context.Context, status, vaultID string) error 
 	return op.wait(ctx, jobID)
 }
 
-// shareStatuses are the recipient's statuses, in the order the fallback
-// looks for them.
-var shareStatuses = []string{"accepted", "pending", "rejected"}
-
 // readStatus is the recipient's status on the image, or "" when the image
 // is not (or no longer) shared with it. It reads the recipient's own
 // membership (GET …/members/{member_id} with its project as both), which
@@ -188,7 +184,7 @@ func (op *imageOp) readStatus(ctx context.Context) (string, error) {
 	defer cancel()
 	m, err := op.client().GetImageMember(ctx, ims.GetImageMemberInput{ImageID: op.imageID, MemberID: op.target.projectID})
 	if err == nil {
-		if !strings.EqualFold(m.MemberID, op.target.projectID) || !slices.Contains(shareStatuses, m.Status) {
+		if !strings.EqualFold(m.MemberID, op.target.projectID) || !slices.Contains(memberStatuses, m.Status) {
 			return "", fmt.Errorf("IMS answered the read of project %s's membership of image %s with member %q in status %q, "+
 				"which is not this project or not a status IMS documents (accepted, pending, rejected)",
 				op.target.projectID, op.imageID, displayText(m.MemberID, nil), displayText(m.Status, nil))
@@ -201,23 +197,15 @@ func (op *imageOp) readStatus(ctx context.Context) (string, error) {
 	if !refused && ims.NotFoundOf(err, op.imageID) == ims.NotNotFound {
 		return "", err
 	}
-	for _, status := range shareStatuses {
-		found := false
-		lerr := op.client().ListImages(ctx, incomingImages(status, op.imageID, defaultEnterpriseProject),
-			func(images []ims.Image) error {
-				for _, img := range images {
-					found = found || (img.ID == op.imageID && img.Owner != op.target.projectID)
-				}
-				return nil
-			})
-		if lerr != nil {
-			return "", fmt.Errorf("%w; the recipient's image list could not be read either: %w", err, lerr)
-		}
-		if found {
-			return status, nil
-		}
+	status := ""
+	lerr := op.data.walkIncoming(ctx, op.target, nil, op.imageID, defaultEnterpriseProject, func(_ ims.Image, s string) error {
+		status = s
+		return errWalkDone
+	})
+	if lerr != nil {
+		return "", fmt.Errorf("%w; the recipient's image list could not be read either: %w", err, lerr)
 	}
-	return "", nil
+	return status, nil
 }
 
 // refuseOwner refuses accepting an image whose owner the sharing policy's
@@ -229,23 +217,13 @@ func (op *imageOp) refuseOwner(ctx context.Context, policy sharingPolicy, status
 		return nil
 	}
 	owner := ""
-	for _, s := range shareStatuses {
-		err := op.client().ListImages(ctx, ims.ListImagesInput{ImageType: "shared", Visibility: "shared", ID: op.imageID, MemberStatus: s, EnterpriseProjectID: defaultEnterpriseProject},
-			func(images []ims.Image) error {
-				for _, img := range images {
-					if img.ID == op.imageID && img.Owner != "" {
-						owner = img.Owner
-					}
-				}
-				return nil
-			})
-		if err != nil {
-			diags.Append(op.failure(err))
-			return diags
-		}
-		if owner != "" {
-			break
-		}
+	err := op.data.walkIncoming(ctx, op.target, nil, op.imageID, defaultEnterpriseProject, func(img ims.Image, _ string) error {
+		owner = img.Owner
+		return errWalkDone
+	})
+	if err != nil {
+		diags.Append(op.failure(err))
+		return diags
 	}
 	if owner == "" {
 		diags.Append(op.notShared(errors.New("the recipient's image list does not show it, so its owner cannot be checked against the sharing policy")))

@@ -130,30 +130,22 @@ func (d *incomingImageSharesDataSource) Read(ctx context.Context, req datasource
 			return
 		}
 	}
-	statuses := []string{"pending", "accepted", "rejected"}
+	var statuses []string
 	if s := cfg.Status.ValueString(); s != "" {
 		statuses = []string{s}
 	}
 	fc := failedCall{op: dataSourceRead(d.spec, timeout), target: tgt, maxRetries: d.data.settings.maxRetries}
 	owner := cfg.Owner.ValueString()
-	seen := map[string]bool{}
 	var found []incomingImage
-	for _, status := range statuses {
-		err := d.data.at(tgt).ListImages(ctx, incomingImages(status, "", defaultEnterpriseProject), func(images []ims.Image) error {
-			for _, img := range images {
-				keep := img.Owner != tgt.projectID && !seen[img.ID] && (owner == "" || img.Owner == owner) &&
-					(nameRe == nil || nameRe.MatchString(img.Name))
-				if keep {
-					seen[img.ID] = true
-					found = append(found, incomingImage{image: img, status: status})
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			resp.Diagnostics.Append(callDiagnostic(err, fc))
-			return
+	err := d.data.walkIncoming(ctx, tgt, statuses, "", defaultEnterpriseProject, func(img ims.Image, status string) error {
+		if (owner == "" || img.Owner == owner) && (nameRe == nil || nameRe.MatchString(img.Name)) {
+			found = append(found, incomingImage{image: img, status: status})
 		}
+		return nil
+	})
+	if err != nil {
+		resp.Diagnostics.Append(callDiagnostic(err, fc))
+		return
 	}
 	// Newest first, by created_at read as a time (a time IMS writes in
 	// another form sorts by its text, after every time that parses).

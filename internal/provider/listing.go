@@ -175,3 +175,43 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
 }
+
+// errWalkDone ends a walk early without an error.
+var errWalkDone = errors.New("walk done")
+
+// walkIncoming is the recipient's walk, written once: the images other
+// projects share with the target's project, for each of statuses in
+// memberStatuses' order (every status when none is given), for one image
+// when imageID is set. It skips the project's own images (a reading lists
+// them too; owner tells them apart) and an image already handed on under
+// another status (its status may change during the walk), and hands each
+// image to each with its status. each returns errWalkDone to stop early.
+func (d *providerData) walkIncoming(ctx context.Context, tgt target, statuses []string, imageID, enterpriseProject string,
+	each func(img ims.Image, status string) error,
+) error {
+	if len(statuses) == 0 {
+		statuses = memberStatuses
+	}
+	seen := map[string]bool{}
+	for _, status := range statuses {
+		err := d.at(tgt).ListImages(ctx, incomingImages(status, imageID, enterpriseProject), func(images []ims.Image) error {
+			for _, img := range images {
+				if img.Owner == tgt.projectID || seen[img.ID] || imageID != "" && img.ID != imageID {
+					continue
+				}
+				seen[img.ID] = true
+				if err := each(img, status); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if errors.Is(err, errWalkDone) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -36,7 +36,7 @@ var memberAttributes = []memberAttribute{
 
 var (
 	memberTypes    = []string{"project", "domain", "organization"}
-	memberStatuses = []string{"accepted", "rejected", "pending"}
+	memberStatuses = []string{"accepted", "pending", "rejected"}
 
 	// memberObjectType is the member object in the framework's terms.
 	memberObjectType = func() types.ObjectType {
