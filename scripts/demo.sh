@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 echo "==> building the provider, the emulator and the dev-override helper"
 go build -o "$work/plugins/terraform-provider-ims" .
-go build -o "$work/bin/" ./cmd/ims-emulator ./internal/cmd/devcli
+go build -o "$work/bin/" ./cmd/ims-emulator ./internal/cmd/devclirc
 
 echo "==> starting the IMS emulator on loopback"
 "$work/bin/ims-emulator" -env-file "$work/env" &
@@ -33,7 +33,7 @@ for _ in $(seq 100); do [ -f "$work/env" ] && break; sleep 0.1; done
 # shellcheck disable=SC1091
 . "$work/env"
 
-"$work/bin/devcli" -cli "$TF" -plugins "$work/plugins" -out "$work/cli.tfrc"
+"$work/bin/devclirc" -cli "$TF" -plugins "$work/plugins" -out "$work/cli.tfrc"
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 # hide_override_warning drops the CLI's warning about dev_overrides

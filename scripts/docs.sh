@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/plugins/terraform-provider-ims" .
-go run ./internal/cmd/devcli -cli "$TF" -plugins "$work/plugins" -out "$work/cli.tfrc"
+go run ./internal/cmd/devclirc -cli "$TF" -plugins "$work/plugins" -out "$work/cli.tfrc"
 mkdir -p "$work/config"
 cp examples/provider/provider.tf "$work/config/"
 TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 "$TF" -chdir="$work/config" providers schema -json >"$work/schema.json" 2>"$work/schema.err" || {

@@ -16,6 +16,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/devcli"
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
@@ -404,4 +407,56 @@ func (a *testAccount) expectNoSecret(t *testing.T, out string) {
 			t.Error("the CLI's output holds a secret of the account")
 		}
 	}
+}
+
+// queryTest runs step as a `terraform query` step (it sets Query) after the
+// configuration step a query needs, skipped below Terraform 1.14, the first
+// with query. It runs in parallel: a query test sets no process environment.
+func queryTest(t *testing.T, step resource.TestStep) {
+	t.Helper()
+	step.Query = true
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps:                    []resource.TestStep{{Config: testAccQueryInit}, step},
+	})
+}
+
+// emptyPlanStep is the step that ends a test by checking that config, after
+// preConfig (which checks or puts back what IMS holds), plans nothing: state
+// equals IMS.
+func emptyPlanStep(config string, preConfig func()) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: preConfig,
+		Config:    config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectEmptyPlan(),
+		}},
+	}
+}
+
+// checkUnshared is a CheckDestroy: after destroy, none of images is shared
+// with anyone.
+func checkUnshared(a *testAccount, images ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var ids []string
+		for _, img := range images {
+			ids = append(ids, memberIDsOf(a, img)...)
+		}
+		if len(ids) != 0 {
+			return fmt.Errorf("after destroy the images %v are still shared with %v", images, ids)
+		}
+		return nil
+	}
+}
+
+// fullImageOfTen makes testImage a full-ECS image shared with nobody yet,
+// and returns the ten projects that reach its sharing cap and the same ten
+// with the first swapped for an eleventh.
+func fullImageOfTen(a *testAccount) (ten, swapped []string) {
+	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{FullECS: true})
+	for i := range 10 {
+		ten = append(ten, testRecipientProject(i))
+	}
+	return ten, append(slices.Clone(ten[1:]), testRecipientProject(10))
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
@@ -47,29 +46,21 @@ func TestAccImageShareAccepterListResource_query(t *testing.T) {
 	other.MemberID = testRecipientProject(1)
 	a.emu.SetMembers(testProject, listImageID(99), []emulator.Member{other})
 	provider := a.recipientProviderConfig()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		Steps: []resource.TestStep{
-			{Config: testAccQueryInit},
-			{
-				Query: true,
-				Config: provider + testAccImageShareAccepterListConfig("all") +
-					testAccImageShareAccepterListConfig("pending", hclArg("status", "pending")) +
-					testAccImageShareAccepterListConfig("accepted", hclArg("status", "accepted")),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("ims_image_share_accepter.all", 6),
-					querycheck.ExpectLength("ims_image_share_accepter.pending", 3),
-					querycheck.ExpectLength("ims_image_share_accepter.accepted", 2),
-					querycheck.ExpectResourceDisplayName("ims_image_share_accepter.pending",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
-							"image_id":  knownvalue.StringExact(pendingImage),
-							"region":    knownvalue.StringExact(testRegion),
-							"member_id": knownvalue.StringExact(testRecipientProject(0)),
-						}),
-						knownvalue.StringRegexp(regexpMust(`^offer-\d+ from project `+testProject+` \(pending\)$`))),
-				},
-			},
+	queryTest(t, resource.TestStep{
+		Config: provider + testAccImageShareAccepterListConfig("all") +
+			testAccImageShareAccepterListConfig("pending", hclArg("status", "pending")) +
+			testAccImageShareAccepterListConfig("accepted", hclArg("status", "accepted")),
+		QueryResultChecks: []querycheck.QueryResultCheck{
+			querycheck.ExpectLength("ims_image_share_accepter.all", 6),
+			querycheck.ExpectLength("ims_image_share_accepter.pending", 3),
+			querycheck.ExpectLength("ims_image_share_accepter.accepted", 2),
+			querycheck.ExpectResourceDisplayName("ims_image_share_accepter.pending",
+				queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+					"image_id":  knownvalue.StringExact(pendingImage),
+					"region":    knownvalue.StringExact(testRegion),
+					"member_id": knownvalue.StringExact(testRecipientProject(0)),
+				}),
+				knownvalue.StringRegexp(regexpMust(`^offer-\d+ from project `+testProject+` \(pending\)$`))),
 		},
 	})
 }

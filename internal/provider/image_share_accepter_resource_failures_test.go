@@ -72,19 +72,13 @@ func TestAccImageShareAccepterResource_jobNotFoundIsAnError(t *testing.T) {
 				Destroy:     true,
 				ExpectError: errRe("Could not read an IMS sharing job", "The delete of ims_image_share_accepter", "job not found"),
 			},
-			{
-				PreConfig: func() {
-					if s := recipientStatus(a); s != "accepted" {
-						t.Errorf("status %q after the failed destroy, want accepted", s)
-					}
-					a.emu.ClearFaults(emulator.TargetJobs)
-					a.emu.SetJobDelay(0)
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config, func() {
+				if s := recipientStatus(a); s != "accepted" {
+					t.Errorf("status %q after the failed destroy, want accepted", s)
+				}
+				a.emu.ClearFaults(emulator.TargetJobs)
+				a.emu.SetJobDelay(0)
+			}),
 		},
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
@@ -54,36 +53,28 @@ func TestAccImageShareListResource_query(t *testing.T) {
 	a := newTestAccount(t)
 	shared, withDomain := sharedWorld(a, 1050)
 	provider := a.providerConfig()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		Steps: []resource.TestStep{
-			{Config: testAccQueryInit},
-			{
-				Query: true,
-				Config: provider + testAccImageShareListConfig("all") +
-					testAccImageShareListConfig("accounts", hclArg("member_type", "domain")) +
-					testAccImageShareListConfig("pending", hclArg("status", "pending")) +
-					testAccImageShareListConfig("rejected", hclArg("status", "rejected")) +
-					testAccImageShareListConfig("two", fmt.Sprintf("image_ids = [%q, %q]", shared[1], listImageID(1))),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("ims_image_share.all", len(shared)),
-					querycheck.ExpectLength("ims_image_share.accounts", len(withDomain)),
-					querycheck.ExpectLength("ims_image_share.pending", len(shared)),
-					querycheck.ExpectLength("ims_image_share.rejected", 0),
-					querycheck.ExpectLength("ims_image_share.two", 1),
-					querycheck.ExpectIdentity("ims_image_share.two", map[string]knownvalue.Check{
-						"image_id": knownvalue.StringExact(shared[1]),
-						"region":   knownvalue.StringExact(testRegion),
-					}),
-					querycheck.ExpectResourceDisplayName("ims_image_share.accounts",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
-							"image_id": knownvalue.StringExact(withDomain[1]),
-							"region":   knownvalue.StringExact(testRegion),
-						}),
-						knownvalue.StringExact("golden-30 (3 members)")),
-				},
-			},
+	queryTest(t, resource.TestStep{
+		Config: provider + testAccImageShareListConfig("all") +
+			testAccImageShareListConfig("accounts", hclArg("member_type", "domain")) +
+			testAccImageShareListConfig("pending", hclArg("status", "pending")) +
+			testAccImageShareListConfig("rejected", hclArg("status", "rejected")) +
+			testAccImageShareListConfig("two", fmt.Sprintf("image_ids = [%q, %q]", shared[1], listImageID(1))),
+		QueryResultChecks: []querycheck.QueryResultCheck{
+			querycheck.ExpectLength("ims_image_share.all", len(shared)),
+			querycheck.ExpectLength("ims_image_share.accounts", len(withDomain)),
+			querycheck.ExpectLength("ims_image_share.pending", len(shared)),
+			querycheck.ExpectLength("ims_image_share.rejected", 0),
+			querycheck.ExpectLength("ims_image_share.two", 1),
+			querycheck.ExpectIdentity("ims_image_share.two", map[string]knownvalue.Check{
+				"image_id": knownvalue.StringExact(shared[1]),
+				"region":   knownvalue.StringExact(testRegion),
+			}),
+			querycheck.ExpectResourceDisplayName("ims_image_share.accounts",
+				queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+					"image_id": knownvalue.StringExact(withDomain[1]),
+					"region":   knownvalue.StringExact(testRegion),
+				}),
+				knownvalue.StringExact("golden-30 (3 members)")),
 		},
 	})
 	if n := a.emu.ImageLists(); n < 2 {
@@ -95,17 +86,9 @@ func TestAccImageShareListResource_query(t *testing.T) {
 func TestAccImageShareListResource_emptyProject(t *testing.T) {
 	a := newTestAccount(t)
 	provider := a.providerConfig()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		Steps: []resource.TestStep{
-			{Config: testAccQueryInit},
-			{
-				Query:             true,
-				Config:            provider + testAccImageShareListConfig("all"),
-				QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("ims_image_share.all", 0)},
-			},
-		},
+	queryTest(t, resource.TestStep{
+		Config:            provider + testAccImageShareListConfig("all"),
+		QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("ims_image_share.all", 0)},
 	})
 }
 
@@ -117,17 +100,9 @@ func TestAccImageShareListResource_errorMidStream(t *testing.T) {
 	shared, _ := sharedWorld(a, 40)
 	a.emu.FailAlways(shared[2], emulator.FaultIMS500)
 	provider := a.providerConfig("max_retries = 0")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		Steps: []resource.TestStep{
-			{Config: testAccQueryInit},
-			{
-				Query:       true,
-				Config:      provider + testAccImageShareListConfig("all"),
-				ExpectError: errRe("IMS is unavailable", shared[2], "HTTP 500", "IMG.0010"),
-			},
-		},
+	queryTest(t, resource.TestStep{
+		Config:      provider + testAccImageShareListConfig("all"),
+		ExpectError: errRe("IMS is unavailable", shared[2], "HTTP 500", "IMG.0010"),
 	})
 }
 
@@ -140,18 +115,10 @@ func TestAccImageShareListResource_documentedListing(t *testing.T) {
 	shared, _ := sharedWorld(a, 300)
 	a.emu.SetReadings(emulator.Readings{ImagePageCap: 7})
 	provider := a.providerConfig()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		Steps: []resource.TestStep{
-			{Config: testAccQueryInit},
-			{
-				Query:  true,
-				Config: provider + testAccImageShareListConfig("all", hclArg("enterprise_project_id", "0")),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("ims_image_share.all", len(shared)),
-				},
-			},
+	queryTest(t, resource.TestStep{
+		Config: provider + testAccImageShareListConfig("all", hclArg("enterprise_project_id", "0")),
+		QueryResultChecks: []querycheck.QueryResultCheck{
+			querycheck.ExpectLength("ims_image_share.all", len(shared)),
 		},
 	})
 	for i := range 300 {
@@ -170,22 +137,14 @@ func TestAccImageShareListResource_hostileName(t *testing.T) {
 	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{Name: "gold\x1b]0;pwned\x07\x1b[2J\nError: fake\r\n"})
 	a.emu.SetMembers(testProject, testImage, []emulator.Member{p0})
 	provider := a.providerConfig()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		Steps: []resource.TestStep{
-			{Config: testAccQueryInit},
-			{
-				Query:  true,
-				Config: provider + testAccImageShareListConfig("all"),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectResourceDisplayName("ims_image_share.all",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
-							"image_id": knownvalue.StringExact(testImage), "region": knownvalue.StringExact(testRegion),
-						}),
-						knownvalue.StringExact("gold Error: fake (1 member)")),
-				},
-			},
+	queryTest(t, resource.TestStep{
+		Config: provider + testAccImageShareListConfig("all"),
+		QueryResultChecks: []querycheck.QueryResultCheck{
+			querycheck.ExpectResourceDisplayName("ims_image_share.all",
+				queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+					"image_id": knownvalue.StringExact(testImage), "region": knownvalue.StringExact(testRegion),
+				}),
+				knownvalue.StringExact("gold Error: fake (1 member)")),
 		},
 	})
 }
@@ -201,17 +160,9 @@ func TestAccImageShareListResource_timeLimit(t *testing.T) {
 		a.emu.FailAlways(id, emulator.FaultSlow)
 	}
 	provider := a.providerConfig()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		Steps: []resource.TestStep{
-			{Config: testAccQueryInit},
-			{
-				Query:       true,
-				Config:      provider + testAccImageShareListConfig("all", hclArg("timeout", "3s")),
-				ExpectError: errRe("Listing ran out of time", "The list of the ims_image_share list resource", "timeout = 3s", "after 3 images listed", "0 results"),
-			},
-		},
+	queryTest(t, resource.TestStep{
+		Config:      provider + testAccImageShareListConfig("all", hclArg("timeout", "3s")),
+		ExpectError: errRe("Listing ran out of time", "The list of the ims_image_share list resource", "timeout = 3s", "after 3 images listed", "0 results"),
 	})
 }
 
@@ -222,16 +173,8 @@ func TestAccImageShareListResource_listingFails(t *testing.T) {
 	sharedWorld(a, 20)
 	a.emu.FailAlways(emulator.TargetImages, emulator.FaultIMS500)
 	provider := a.providerConfig("max_retries = 0")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		Steps: []resource.TestStep{
-			{Config: testAccQueryInit},
-			{
-				Query:       true,
-				Config:      provider + testAccImageShareListConfig("all"),
-				ExpectError: errRe("IMS is unavailable", "The list of the ims_image_share list resource", "HTTP 500", "IMG.0010"),
-			},
-		},
+	queryTest(t, resource.TestStep{
+		Config:      provider + testAccImageShareListConfig("all"),
+		ExpectError: errRe("IMS is unavailable", "The list of the ims_image_share list resource", "HTTP 500", "IMG.0010"),
 	})
 }

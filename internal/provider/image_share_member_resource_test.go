@@ -89,13 +89,7 @@ func TestAccImageShareMemberResource_besideUnmanaged(t *testing.T) {
 					plancheck.ExpectResourceAction(memberAddr("p0"), plancheck.ResourceActionDestroy),
 				}},
 			},
-			{
-				PreConfig: func() { expectMembers(t, a, testImage, other, testRecipientDomain) },
-				Config:    a.providerConfig() + testAccImageShareMemberConfig("account", hclArg("domain_id", testRecipientDomain)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(a.providerConfig()+testAccImageShareMemberConfig("account", hclArg("domain_id", testRecipientDomain)), func() { expectMembers(t, a, testImage, other, testRecipientDomain) }),
 		},
 	})
 }
@@ -139,13 +133,7 @@ func TestAccImageShareMemberResource_drift(t *testing.T) {
 					plancheck.ExpectResourceAction(memberAddr("p0"), plancheck.ResourceActionCreate),
 				}},
 			},
-			{
-				PreConfig: func() { expectMembers(t, a, testImage, other, p0); expectStatus(t, a, other, "accepted") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config, func() { expectMembers(t, a, testImage, other, p0); expectStatus(t, a, other, "accepted") }),
 		},
 	})
 }
@@ -284,13 +272,7 @@ func TestAccImageShareMemberResource_importOrganizationWithoutURN(t *testing.T) 
 					statecheck.ExpectKnownValue(memberAddr("org"), tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
 				},
 			},
-			{
-				PreConfig: func() { expectStatus(t, a, "r-def456", "accepted") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config, func() { expectStatus(t, a, "r-def456", "accepted") }),
 		},
 	})
 }
@@ -344,15 +326,9 @@ func TestAccImageShareMemberResource_jobOutlivesTimeout(t *testing.T) {
 					time.Sleep(5 * time.Second)
 				}
 			}
-			final := resource.TestStep{
-				PreConfig: waitForJob,
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(memberAddr("m"), tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-`))),
-				},
+			final := emptyPlanStep(config, waitForJob)
+			final.ConfigStateChecks = []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(memberAddr("m"), tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-`))),
 			}
 			steps := []resource.TestStep{final}
 			if fails {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
@@ -73,13 +71,7 @@ func TestAccImageShareResource_failedCreateKeepsExistingMembers(t *testing.T) {
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0, p1)),
 				},
 			},
-			{
-				PreConfig: func() { expectStatus(t, a, p0, "accepted") },
-				Config:    a.providerConfig() + testAccImageShareConfig(testImage, []string{p0, p1}, nil),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(a.providerConfig()+testAccImageShareConfig(testImage, []string{p0, p1}, nil), func() { expectStatus(t, a, p0, "accepted") }),
 		},
 	})
 }
@@ -129,12 +121,7 @@ func TestAccImageShareResource_wrongEndpointIsAnError(t *testing.T) {
 		hclArg("secret_key", a.secretKey), hclArg("endpoint", a.emu.URL()+"/v1")) + testAccImageShareConfig(testImage, []string{p0}, nil)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
-		CheckDestroy: func(*terraform.State) error {
-			if ids := memberIDsOf(a, testImage); len(ids) != 0 {
-				return fmt.Errorf("after destroy the image is still shared with %v", ids)
-			}
-			return nil
-		},
+		CheckDestroy:             checkUnshared(a, testImage),
 		Steps: []resource.TestStep{
 			{Config: good},
 			{
@@ -147,13 +134,7 @@ func TestAccImageShareResource_wrongEndpointIsAnError(t *testing.T) {
 				Destroy:     true,
 				ExpectError: errRe("IMS endpoint does not serve this API", "APIGW.0101"),
 			},
-			{
-				PreConfig: func() { expectMembers(t, a, testImage, p0) },
-				Config:    good,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(good, func() { expectMembers(t, a, testImage, p0) }),
 		},
 	})
 }
@@ -176,13 +157,7 @@ func TestAccImageShareResource_bare404ImageExists(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: errRe("IMS endpoint answered 404 for an image that exists", "HTTP 404", "shows that image", testImage, "exists", "HTTPS_PROXY"),
 			},
-			{
-				PreConfig: func() { a.emu.ClearFaults(testImage) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config, func() { a.emu.ClearFaults(testImage) }),
 		},
 	})
 }
@@ -208,17 +183,11 @@ func TestAccImageShareResource_jobNotFoundIsAnError(t *testing.T) {
 				Destroy:     true,
 				ExpectError: errRe("Could not read an IMS sharing job", "The delete of ims_image_share", "job not found", "IMG.0027"),
 			},
-			{
-				PreConfig: func() {
-					expectMembers(t, a, testImage, p0)
-					a.emu.ClearFaults(emulator.TargetJobs)
-					a.emu.SetJobDelay(0)
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(config, func() {
+				expectMembers(t, a, testImage, p0)
+				a.emu.ClearFaults(emulator.TargetJobs)
+				a.emu.SetJobDelay(0)
+			}),
 		},
 	})
 }
@@ -291,13 +260,7 @@ func TestAccImageShareResource_membersByIdentity(t *testing.T) {
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0, p1)),
 				},
 			},
-			{
-				PreConfig: func() { expectMembers(t, a, testImage, "ou-def456", p0, p1) },
-				Config:    a.providerConfig() + testAccImageShareConfig(testImage, []string{p0, p1}, nil, orgs),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(a.providerConfig()+testAccImageShareConfig(testImage, []string{p0, p1}, nil, orgs), func() { expectMembers(t, a, testImage, "ou-def456", p0, p1) }),
 		},
 	})
 }
@@ -307,12 +270,7 @@ func TestAccImageShareResource_membersByIdentity(t *testing.T) {
 // exceed the quota, so the removal goes first.
 func TestAccImageShareResource_swapAtQuota(t *testing.T) {
 	a := newTestAccount(t)
-	a.emu.SetImage(testProject, testImage, emulator.ImageOptions{FullECS: true})
-	var ten []string
-	for i := range 10 {
-		ten = append(ten, testRecipientProject(i))
-	}
-	swapped := append(slices.Clone(ten[1:]), testRecipientProject(10))
+	ten, swapped := fullImageOfTen(a)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
@@ -519,13 +477,7 @@ func TestAccImageShareResource_otherProject(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: errRe("Image recorded for another project", testProject, testProjectB, "nothing was read or changed"),
 			},
-			{
-				PreConfig: func() { expectMembers(t, a, testImage, p0) },
-				Config:    a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			emptyPlanStep(a.providerConfig()+testAccImageShareConfig(testImage, []string{p0}, nil), func() { expectMembers(t, a, testImage, p0) }),
 		},
 	})
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -44,12 +43,7 @@ func TestAccImageShareResource_lifecycle(t *testing.T) {
 	orgURN := fmt.Sprintf("organizations::%s:ou:o-abc123/ou-def456", testDomain)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
-		CheckDestroy: func(*terraform.State) error {
-			if ids := memberIDsOf(a, testImage); len(ids) != 0 {
-				return fmt.Errorf("after destroy the image is still shared with %v", ids)
-			}
-			return nil
-		},
+		CheckDestroy:             checkUnshared(a, testImage),
 		Steps: []resource.TestStep{
 			{
 				Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0, p1}, []string{testRecipientDomain},
@@ -127,15 +121,9 @@ func TestAccImageShareResource_drift(t *testing.T) {
 					statecheck.ExpectKnownValue(shareAddr, tfjsonpath.New("projects"), setCheck(p0, p1)),
 				},
 			},
-			{
-				// The refresh before this plan sees the out-of-band change
-				// that apply just undid: nothing is left to do.
-				PreConfig: func() { expectMembers(t, a, testImage, p0, p1) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+			// The refresh before this plan sees the out-of-band change that
+			// apply just undid: nothing is left to do.
+			emptyPlanStep(config, func() { expectMembers(t, a, testImage, p0, p1) }),
 		},
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-ims/terraform-provider-ims/internal/emulator"
 )
@@ -46,14 +45,7 @@ func TestAccReadings_orgRemoveBy(t *testing.T) {
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
-				CheckDestroy: func(*terraform.State) error {
-					for _, img := range []string{testImage, other} {
-						if ids := memberIDsOf(a, img); len(ids) != 0 {
-							return fmt.Errorf("after destroy image %s is still shared with %v", img, ids)
-						}
-					}
-					return nil
-				},
+				CheckDestroy:             checkUnshared(a, testImage, other),
 				Steps: []resource.TestStep{
 					{Config: share(ou, root)},
 					{
@@ -118,18 +110,10 @@ func TestAccReadings_sharedTypeAcceptedOnlyList(t *testing.T) {
 				m.MemberID = testRecipientProject(0)
 				a.emu.SetMembers(testProject, listImageID(700+i), []emulator.Member{m})
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviders,
-				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-				Steps: []resource.TestStep{
-					{Config: testAccQueryInit},
-					{
-						Query:  true,
-						Config: a.recipientProviderConfig() + testAccImageShareAccepterListConfig("all"),
-						QueryResultChecks: []querycheck.QueryResultCheck{
-							querycheck.ExpectLength("ims_image_share_accepter.all", 3),
-						},
-					},
+			queryTest(t, resource.TestStep{
+				Config: a.recipientProviderConfig() + testAccImageShareAccepterListConfig("all"),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("ims_image_share_accepter.all", 3),
 				},
 			})
 		})
@@ -147,12 +131,7 @@ func TestAccReadings_capCode(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			a := newTestAccount(t)
 			a.emu.SetReadings(emulator.Readings{CapCode: code})
-			a.emu.SetImage(testProject, testImage, emulator.ImageOptions{FullECS: true})
-			var ten []string
-			for i := range 10 {
-				ten = append(ten, testRecipientProject(i))
-			}
-			swapped := append(slices.Clone(ten[1:]), testRecipientProject(10))
+			ten, swapped := fullImageOfTen(a)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				Steps: []resource.TestStep{
@@ -233,12 +212,7 @@ func TestAccReadings_omitEmptyMembers(t *testing.T) {
 			p0 := testRecipientProject(0)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
-				CheckDestroy: func(*terraform.State) error {
-					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
-						return fmt.Errorf("after destroy the images are still shared with %v", ids)
-					}
-					return nil
-				},
+				CheckDestroy:             checkUnshared(a, testImage, other),
 				Steps: []resource.TestStep{{
 					Config: a.providerConfig() + testAccImageShareConfig(testImage, []string{p0}, nil) +
 						testAccImageShareMemberConfigOn("p0", other, hclArg("project_id", p0)) + testAccImageMembersConfig("empty", empty),
@@ -275,12 +249,7 @@ func TestAccReadings_orgMemberIDURN(t *testing.T) {
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
-				CheckDestroy: func(*terraform.State) error {
-					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
-						return fmt.Errorf("after destroy the images are still shared with %v", ids)
-					}
-					return nil
-				},
+				CheckDestroy:             checkUnshared(a, testImage, other),
 				Steps: []resource.TestStep{
 					{
 						Config: config(ou, root),
@@ -431,12 +400,7 @@ func TestAccReadings_nonMemberRemoval(t *testing.T) {
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
-				CheckDestroy: func(*terraform.State) error {
-					if ids := append(memberIDsOf(a, testImage), memberIDsOf(a, other)...); len(ids) != 0 {
-						return fmt.Errorf("after destroy the images are still shared with %v", ids)
-					}
-					return nil
-				},
+				CheckDestroy:             checkUnshared(a, testImage, other),
 				Steps: []resource.TestStep{
 					{Config: config(p(0), p(1), p(2), p(3))},
 					{

@@ -1,8 +1,9 @@
-// Command devcli writes the CLI configuration that points Terraform or
-// OpenTofu at a local build of the provider (see package devcli), for the
-// shell scripts of make demo and make docs.
+// Command devclirc writes the CLI configuration file (a .tfrc) that points
+// Terraform or OpenTofu at a local build of the provider (see package
+// devcli, which holds the configuration), for the shell scripts of make demo
+// and make docs.
 //
-//	devcli -cli PATH -plugins DIR -out FILE
+//	devclirc -cli PATH -plugins DIR -out FILE
 package main
 
 import (
@@ -18,9 +19,9 @@ func main() {
 	out := flag.String("out", "", "the CLI configuration file to write")
 	flag.Parse()
 	if *cli == "" || *plugins == "" || *out == "" {
-		log.Fatal("devcli: -cli, -plugins and -out are required")
+		log.Fatal("devclirc: -cli, -plugins and -out are required")
 	}
 	if err := devcli.WriteConfig(*out, *cli, *plugins); err != nil {
-		log.Fatalf("devcli: %v", err)
+		log.Fatalf("devclirc: %v", err)
 	}
 }
