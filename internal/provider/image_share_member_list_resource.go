@@ -113,8 +113,7 @@ func (l *imageShareMemberListResource) result(ctx context.Context, req list.List
 	r := req.NewListResult(ctx)
 	r.DisplayName = fmt.Sprintf("%s → %s (%s, %s)", displayText(img.Name, l.data.secrets), displayText(m.MemberID, nil),
 		displayText(m.MemberType, nil), displayText(m.Status, nil))
-	op := &imageOp{data: l.data, target: tgt, imageID: img.ID}
-	model := op.memberState(imageShareMemberModel{}, m)
+	model := memberState(imageShareMemberModel{}, tgt, img.ID, m)
 	r.Diagnostics.Append(r.Identity.Set(ctx, imageShareMemberIdentity{ImageID: model.ImageID, MemberID: model.MemberID, Region: model.Region})...)
 	if req.IncludeResource {
 		r.Diagnostics.Append(r.Resource.Set(ctx, &model)...)

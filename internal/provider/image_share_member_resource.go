@@ -90,9 +90,12 @@ func (r *imageShareMemberResource) ModifyPlan(ctx context.Context, req resource.
 // member is the one member the model names, as a membership.
 func (m imageShareMemberModel) member() members {
 	var w members
-	for k, v := range []types.String{m.ProjectID, m.DomainID, m.OrganizationURN} {
-		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
-			w[k] = []string{v.ValueString()}
+	for _, a := range []struct {
+		kind int
+		v    types.String
+	}{{kindProject, m.ProjectID}, {kindDomain, m.DomainID}, {kindOrganization, m.OrganizationURN}} {
+		if !a.v.IsNull() && !a.v.IsUnknown() && a.v.ValueString() != "" {
+			w.add(member{kind: a.kind, id: a.v.ValueString()})
 		}
 	}
 	return w
@@ -199,13 +202,7 @@ func (m imageShareMemberModel) opened(ctx context.Context, op *imageOp) diag.Dia
 		return nil
 	}
 	w := m.member()
-	key := op.imageID
-	for k := range w {
-		for _, v := range w[k] {
-			key += "/" + kindWords[k] + ":" + identity(k, v)
-		}
-	}
-	unlock, _, err := op.data.lockImage(ctx, op.target, key, w.String()+" of image "+op.imageID, op.spec.name, true)
+	unlock, _, err := op.data.lockImage(ctx, op.target, memberLockKey(op.imageID, w), w.String()+" of image "+op.imageID, op.spec.name, true)
 	if err != nil {
 		return diag.Diagnostics{op.failure(err)}
 	}
@@ -238,13 +235,14 @@ func unconfirmedMember(imageID string, want members) *ims.Member {
 	return m
 }
 
-// memberState is the model of member m on top of base.
-func (o *imageOp) memberState(base imageShareMemberModel, m *ims.Member) imageShareMemberModel {
+// memberState is the model of member m of image imageID, found at tgt, on
+// top of base.
+func memberState(base imageShareMemberModel, tgt target, imageID string, m *ims.Member) imageShareMemberModel {
 	s := base
-	s.ImageID = types.StringValue(o.imageID)
-	s.Region = types.StringValue(o.target.region)
-	s.ID = types.StringValue(o.imageID + "/" + memberIDOf(*m))
-	s.OwnerProjectID = types.StringValue(o.target.projectID)
+	s.ImageID = types.StringValue(imageID)
+	s.Region = types.StringValue(tgt.region)
+	s.ID = types.StringValue(imageID + "/" + memberIDOf(*m))
+	s.OwnerProjectID = types.StringValue(tgt.projectID)
 	s.MemberID, s.MemberType, s.Status = types.StringValue(memberIDOf(*m)), types.StringValue(m.MemberType), types.StringValue(m.Status)
 	s.CreatedAt, s.UpdatedAt = types.StringValue(m.CreatedAt), types.StringValue(m.UpdatedAt)
 	// The member's own argument, as configured where it names this member
@@ -326,7 +324,7 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 		// failure is then a warning, not an error, so that Terraform does
 		// not taint the resource and replace it (which would remove the
 		// member and send it back to pending).
-		resp.Diagnostics.Append(op.memberState(plan, m).save(ctx, &resp.State, resp.Identity)...)
+		resp.Diagnostics.Append(memberState(plan, op.target, op.imageID, m).save(ctx, &resp.State, resp.Identity)...)
 		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(want, false))
 		if writeErr != nil {
 			op.recorded = "IMS holds the member nonetheless (read back after the failure), so it is recorded in state."
@@ -351,7 +349,7 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 			"from state if the job ended without adding it (the next apply then adds it again).", jobID)
 		d := op.failure(cause)
 		resp.Diagnostics.AddWarning(d.Summary(), d.Detail())
-		resp.Diagnostics.Append(op.memberState(plan, unconfirmedMember(op.imageID, want)).save(ctx, &resp.State, resp.Identity)...)
+		resp.Diagnostics.Append(memberState(plan, op.target, op.imageID, unconfirmedMember(op.imageID, want)).save(ctx, &resp.State, resp.Identity)...)
 		resp.Diagnostics.Append(setPendingJob(ctx, resp.Private, jobID)...)
 		return
 	}
@@ -431,7 +429,7 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 				op.target.projectID, op.target.region, prior.ID.ValueString(), r.spec.name))
 		return
 	}
-	resp.Diagnostics.Append(op.memberState(prior, m).save(ctx, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(memberState(prior, op.target, op.imageID, m).save(ctx, &resp.State, resp.Identity)...)
 }
 
 // Update has nothing to change in IMS: an argument that names another

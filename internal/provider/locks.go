@@ -45,7 +45,7 @@ type imageLock struct {
 // image alone; shared holders (members, the accepter) run side by side.
 // name says what is locked, for messages; it returns the unlock and the
 // other resource types of this process that wrote to the image in this
-// run.
+// run. key is the image's ID, or a memberLockKey.
 func (d *providerData) lockImage(ctx context.Context, tgt target, key, name, typeName string, exclusive bool) (func(), []string, error) {
 	full := tgt.endpoint + "\n" + tgt.projectID + "\n" + key
 	d.mu.Lock()
@@ -79,6 +79,16 @@ func (d *providerData) lockImage(ctx context.Context, tgt target, key, name, typ
 	d.mu.Unlock()
 	sort.Strings(others)
 	return func() { unlockFile(); l.sem.Release(weight) }, others, nil
+}
+
+// memberLockKey is the lock key of members of an image, apart from the
+// image's own key (an image ID): "member:<image>/<kind>:<identity>...".
+func memberLockKey(imageID string, m members) string {
+	key := "member:" + imageID
+	for x := range m.all() {
+		key += "/" + kindWords[x.kind] + ":" + identity(x.kind, x.id)
+	}
+	return key
 }
 
 // lockFile takes the advisory file lock of key, waiting for other

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -59,6 +60,31 @@ func sameMemberID(m ims.Member, id string) bool {
 	return identity(k, id) == identity(k, m.MemberID)
 }
 
+// member is one member as a value: its kind and its spelling.
+type member struct {
+	kind int
+	id   string
+}
+
+// String names the member for a message: "project X".
+func (x member) String() string { return kindWords[x.kind] + " " + displayText(x.id, nil) }
+
+// all is every member of m, kind by kind, each as spelled.
+func (m members) all() iter.Seq[member] {
+	return func(yield func(member) bool) {
+		for k := range m {
+			for _, v := range m[k] {
+				if !yield(member{kind: k, id: v}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// add puts x into m.
+func (m *members) add(x member) { m[x.kind] = append(m[x.kind], x.id) }
+
 // kindOf is the kind of a member as IMS lists it.
 func kindOf(m ims.Member) int {
 	switch strings.ToLower(m.MemberType) {
@@ -90,11 +116,9 @@ func (m members) spelling(kind int, v string) string {
 // minus is what a has and b does not, by identity.
 func (a members) minus(b members) members {
 	var out members
-	for k := range a {
-		for _, v := range a[k] {
-			if !b.has(k, v) {
-				out[k] = append(out[k], v)
-			}
+	for x := range a.all() {
+		if !b.has(x.kind, x.id) {
+			out.add(x)
 		}
 	}
 	return out
@@ -102,13 +126,13 @@ func (a members) minus(b members) members {
 
 // union is what a or b has, each member once, spelled as a spells it.
 func (a members) union(b members) members {
-	out := a
-	for k := range b {
-		out[k] = slices.Clone(out[k])
-		for _, v := range b[k] {
-			if !out.has(k, v) {
-				out[k] = append(out[k], v)
-			}
+	var out members
+	for k := range a {
+		out[k] = slices.Clone(a[k])
+	}
+	for x := range b.all() {
+		if !out.has(x.kind, x.id) {
+			out.add(x)
 		}
 	}
 	return out
@@ -125,11 +149,9 @@ func (m members) request(imageID string) ims.ShareRequest {
 // String lists the members for a message: "project X, account Y".
 func (m members) String() string {
 	var parts []string
-	for k := range m {
-		for _, v := range m[k] {
-			// IDs may come from a server: one bounded line each.
-			parts = append(parts, kindWords[k]+" "+displayText(v, nil))
-		}
+	for x := range m.all() {
+		// IDs may come from a server: one bounded line each.
+		parts = append(parts, x.String())
 	}
 	return strings.Join(parts, ", ")
 }
@@ -144,11 +166,14 @@ func (m imageShareModel) wanted(ctx context.Context) (members, diag.Diagnostics)
 func membersOf(ctx context.Context, projects, domains, organizations types.Set) (members, diag.Diagnostics) {
 	var w members
 	var diags diag.Diagnostics
-	for k, set := range []types.Set{projects, domains, organizations} {
-		if !set.IsNull() && !set.IsUnknown() {
-			diags.Append(set.ElementsAs(ctx, &w[k], false)...)
+	for _, s := range []struct {
+		kind int
+		set  types.Set
+	}{{kindProject, projects}, {kindDomain, domains}, {kindOrganization, organizations}} {
+		if !s.set.IsNull() && !s.set.IsUnknown() {
+			diags.Append(s.set.ElementsAs(ctx, &w[s.kind], false)...)
 		}
-		sort.Strings(w[k])
+		sort.Strings(w[s.kind])
 	}
 	return w, diags
 }

@@ -132,10 +132,8 @@ func (r *imageShareResource) MoveState(context.Context) []resource.StateMover {
 // one member resource, with the blocks that split it instead.
 func splitShareDiagnostic(imageID string, held members, n int) diag.Diagnostic {
 	var imports strings.Builder
-	for k := range held {
-		for _, v := range held[k] {
-			fmt.Fprintf(&imports, "  import {\n    to = ims_image_share_member.<name>\n    id = %q\n  }\n", imageID+"/"+identity(k, v))
-		}
+	for x := range held.all() {
+		fmt.Fprintf(&imports, "  import {\n    to = %s.<name>\n    id = %q\n  }\n", memberSpec.name, imageID+"/"+identity(x.kind, x.id))
 	}
 	return diag.NewErrorDiagnostic("Cannot move a share of several members into one ims_image_share_member",
 		fmt.Sprintf("The ims_image_share on image %s holds %d members (%s); an ims_image_share_member holds one, so a moved block "+
@@ -146,10 +144,8 @@ func splitShareDiagnostic(imageID string, held members, n int) diag.Diagnostic {
 
 // onlyMember is the one member of a membership of one, with its kind.
 func onlyMember(m members) (int, string) {
-	for k := range m {
-		if len(m[k]) == 1 {
-			return k, m[k][0]
-		}
+	for x := range m.all() {
+		return x.kind, x.id
 	}
 	return kindProject, ""
 }

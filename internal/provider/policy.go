@@ -295,12 +295,10 @@ func organizationAllows(allowed, v string) bool {
 func (p sharingPolicy) outside(m members) (members, []string) {
 	var out members
 	var by []string
-	for k := range m {
-		for _, v := range m[k] {
-			if src := p.refusedBy(k, v); src != "" {
-				out[k] = append(out[k], v)
-				by = append(by, src)
-			}
+	for x := range m.all() {
+		if src := p.refusedBy(x.kind, x.id); src != "" {
+			out.add(x)
+			by = append(by, src)
 		}
 	}
 	return out, by
@@ -311,14 +309,11 @@ func (p sharingPolicy) outside(m members) (members, []string) {
 func (p sharingPolicy) refuseAdded(added members, spec *typeSpec) diag.Diagnostics {
 	typeName, attrs := spec.name, spec.attrs
 	var diags diag.Diagnostics
-	for k := range added {
-		for _, v := range added[k] {
-			if src := p.refusedBy(k, v); src != "" {
-				diags.AddAttributeError(path.Root(attrs[k]), "Member outside the sharing policy",
-					fmt.Sprintf("%s %s may not share an image with %s %s: %s does not allow it (%s). Nothing was sent to IMS. Remove "+
-						"the member, or have whoever sets %s add it.", typeName, attrs[k], kindWords[k], displayText(v, nil), src,
-						policyLists[k].name, src))
-			}
+	for x := range added.all() {
+		if src := p.refusedBy(x.kind, x.id); src != "" {
+			diags.AddAttributeError(path.Root(attrs[x.kind]), "Member outside the sharing policy",
+				fmt.Sprintf("%s %s may not share an image with %s: %s does not allow it (%s). Nothing was sent to IMS. Remove "+
+					"the member, or have whoever sets %s add it.", typeName, attrs[x.kind], x, src, policyLists[x.kind].name, src))
 		}
 	}
 	return diags
