@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 	"sync"
@@ -168,7 +167,7 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(maxConcurrentReads)
 	var progress listProgress
-	err := d.data.walkSharedImages(gctx, g, tgt, defaultEnterpriseProject, &progress,
+	err := d.data.walkOwned(gctx, g, tgt, defaultEnterpriseProject, &progress,
 		func(img ims.Image) bool { return len(imageIDs) == 0 || containsFold(imageIDs, img.ID) },
 		func(n int, img ims.Image, ms []ims.Member) {
 			_, unique, warnings := heldMembers(img.ID, ms, members{})
@@ -186,17 +185,11 @@ func (d *imageSharesDataSource) Read(ctx context.Context, req datasource.ReadReq
 			defer mu.Unlock()
 			failures.Append(callDiagnostic(err, fc))
 		})
-	listFailed := err != nil && gctx.Err() == nil
-	_ = g.Wait()
 	resp.Diagnostics.Append(failures...)
 	switch {
 	case ctx.Err() != nil:
-		resp.Diagnostics.Append(diag.NewErrorDiagnostic("Timed out reading the project's shared images",
-			fmt.Sprintf("The read of the ims_image_shares data source in project %s (region %s) stopped when its time limit ran out (%s), "+
-				"after %d shared images listed and %d of their members reads. IMS may be slow, or a read stalled: lower the provider's "+
-				"request_timeout so that a stalled attempt is retried sooner.", tgt.projectID, tgt.region, fc.op.timeoutHint,
-				progress.images.Load(), progress.reads.Load())))
-	case listFailed:
+		resp.Diagnostics.Append(progress.timedOut(fc.op))
+	case err != nil:
 		resp.Diagnostics.Append(callDiagnostic(err, fc))
 	}
 	if resp.Diagnostics.HasError() {

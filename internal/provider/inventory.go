@@ -72,6 +72,24 @@ func (d *providerData) walkSharedImages(ctx context.Context, g *errgroup.Group, 
 	})
 }
 
+// walkOwned is the owner's walk with what every caller needs around it,
+// written once: the members reads run in g, and it waits for all of them.
+// It returns the listing's own error; nil when the walk stopped because
+// ctx ended (the caller says so with listProgress.timedOut).
+func (d *providerData) walkOwned(ctx context.Context, g *errgroup.Group, tgt target, enterpriseProject string, progress *listProgress,
+	keep func(ims.Image) bool, found func(int, ims.Image, []ims.Member), failed func(ims.Image, error),
+) error {
+	err := d.walkSharedImages(ctx, g, tgt, enterpriseProject, progress, keep, found, failed)
+	// Decide before waiting: Wait ends the errgroup's context, and ctx
+	// with it when it derives from it.
+	listFailed := err != nil && ctx.Err() == nil
+	_ = g.Wait()
+	if listFailed {
+		return err
+	}
+	return nil
+}
+
 // sharedImages streams the results of the project's shared images: keep
 // filters an image before its members are read, results builds its
 // results. Members are read maxConcurrentReads at a time; the whole listing
@@ -89,7 +107,7 @@ func (d *providerData) sharedImages(ctx context.Context, limit int64, spec *type
 		}
 		var progress listProgress
 		fc := failedCall{op: op, target: tgt, maxRetries: d.settings.maxRetries}
-		err := d.walkSharedImages(tctx, g, tgt, set.enterpriseProject, &progress, keep,
+		err := d.walkOwned(tctx, g, tgt, set.enterpriseProject, &progress, keep,
 			func(_ int, img ims.Image, ms []ims.Member) {
 				for _, r := range results(tctx, tgt, img, ms) {
 					if !send(r) {
@@ -103,14 +121,10 @@ func (d *providerData) sharedImages(ctx context.Context, limit int64, spec *type
 				fc.imageID = img.ID
 				send(list0(callDiagnostic(err, fc)))
 			})
-		// Decide before waiting: Wait ends ctx (the errgroup's), and tctx
-		// with it.
-		listFailed := err != nil && tctx.Err() == nil
-		_ = g.Wait()
 		switch {
 		case errors.Is(context.Cause(tctx), errListTimeout):
 			diags.Append(progress.timedOut(op))
-		case listFailed:
+		case err != nil:
 			diags.Append(callDiagnostic(err, fc))
 		}
 		return diags

@@ -152,10 +152,14 @@ type listProgress struct {
 
 // timedOut is the diagnostic of a listing whose time limit ran out.
 func (p *listProgress) timedOut(op operation) diag.Diagnostic {
+	sofar := ""
+	if op.name == "list" {
+		sofar = "The results so far were returned; "
+	}
 	return diag.NewErrorDiagnostic("Listing ran out of time",
-		fmt.Sprintf("The list of %s stopped when its time limit ran out (%s), after %d images listed, %d image reads and %d results. "+
-			"The results so far were returned; IMS may be slow, or a read stalled: lower the provider's request_timeout so that a "+
-			"stalled attempt is retried sooner.", op.subject, op.timeoutHint, p.images.Load(), p.reads.Load(), p.results.Load()))
+		fmt.Sprintf("The %s of %s stopped when its time limit ran out (%s), after %d images listed, %d image reads and %d results. "+
+			"%sIMS may be slow, or a read stalled: lower the provider's request_timeout so that a stalled attempt is retried sooner.",
+			op.name, op.subject, op.timeoutHint, p.images.Load(), p.reads.Load(), p.results.Load(), sofar))
 }
 
 // durationValidator checks a Go duration above zero.
