@@ -22,7 +22,7 @@ import (
 var _ action.ActionWithConfigure = (*acceptImageSharesAction)(nil)
 
 func newAcceptImageSharesAction() action.Action {
-	return &acceptImageSharesAction{actionBase{spec: acceptSharesSpec}}
+	return &acceptImageSharesAction{actionBase{typeBase{spec: acceptSharesSpec}}}
 }
 
 // acceptImageSharesAction accepts (or rejects) the pending shares of the

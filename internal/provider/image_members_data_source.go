@@ -23,7 +23,7 @@ var (
 const defaultReadTimeout = 5 * time.Minute
 
 func newImageMembersDataSource() datasource.DataSource {
-	return &imageMembersDataSource{dataSourceBase{spec: imageMembersSpec}}
+	return &imageMembersDataSource{dataSourceBase{typeBase{spec: imageMembersSpec}}}
 }
 
 type imageMembersDataSource struct {

@@ -22,7 +22,7 @@ var (
 )
 
 func newImageShareAccepterListResource() list.ListResource {
-	return &imageShareAccepterListResource{resourceBase{spec: accepterSpec}}
+	return &imageShareAccepterListResource{resourceBase{typeBase{spec: accepterSpec}}}
 }
 
 type imageShareAccepterListResource struct {

@@ -37,7 +37,7 @@ func (r *imageShareAccepterResource) ConfigValidators(context.Context) []resourc
 }
 
 func newImageShareAccepterResource() resource.Resource {
-	return &imageShareAccepterResource{resourceBase{spec: accepterSpec}}
+	return &imageShareAccepterResource{resourceBase{typeBase{spec: accepterSpec}}}
 }
 
 type imageShareAccepterResource struct {

@@ -22,7 +22,7 @@ var (
 )
 
 func newImageShareListResource() list.ListResource {
-	return &imageShareListResource{resourceBase{spec: shareSpec}}
+	return &imageShareListResource{resourceBase{typeBase{spec: shareSpec}}}
 }
 
 type imageShareListResource struct {

@@ -22,7 +22,7 @@ var (
 )
 
 func newImageShareMemberListResource() list.ListResource {
-	return &imageShareMemberListResource{resourceBase{spec: memberSpec}}
+	return &imageShareMemberListResource{resourceBase{typeBase{spec: memberSpec}}}
 }
 
 type imageShareMemberListResource struct {

@@ -31,7 +31,7 @@ var (
 )
 
 func newImageShareMemberResource() resource.Resource {
-	return &imageShareMemberResource{resourceBase{spec: memberSpec}}
+	return &imageShareMemberResource{resourceBase{typeBase{spec: memberSpec}}}
 }
 
 type imageShareMemberResource struct {

@@ -31,7 +31,7 @@ var (
 )
 
 func newImageShareResource() resource.Resource {
-	return &imageShareResource{resourceBase{spec: shareSpec}}
+	return &imageShareResource{resourceBase{typeBase{spec: shareSpec}}}
 }
 
 type imageShareResource struct {

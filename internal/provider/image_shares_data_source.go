@@ -26,7 +26,7 @@ var (
 )
 
 func newImageSharesDataSource() datasource.DataSource {
-	return &imageSharesDataSource{dataSourceBase{spec: imageSharesSpec}}
+	return &imageSharesDataSource{dataSourceBase{typeBase{spec: imageSharesSpec}}}
 }
 
 // imageSharesDataSource is the owner's inventory: every image of the

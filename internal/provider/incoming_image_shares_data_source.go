@@ -26,7 +26,7 @@ var (
 )
 
 func newIncomingImageSharesDataSource() datasource.DataSource {
-	return &incomingImageSharesDataSource{dataSourceBase{spec: incomingSharesSpec}}
+	return &incomingImageSharesDataSource{dataSourceBase{typeBase{spec: incomingSharesSpec}}}
 }
 
 // incomingImageSharesDataSource is the recipient's inventory: the images

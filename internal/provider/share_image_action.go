@@ -22,7 +22,7 @@ var (
 )
 
 func newShareImageAction() action.Action {
-	return &shareImageAction{actionBase{spec: shareImageSpec}}
+	return &shareImageAction{actionBase{typeBase{spec: shareImageSpec}}}
 }
 
 // shareImageAction adds members to images, once, keeping no state.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
@@ -82,46 +83,50 @@ func (s *typeSpec) typeName(providerName string) string {
 	return providerName + strings.TrimPrefix(s.name, providerTypeName)
 }
 
-// resourceBase is what every resource and list resource embeds: its spec
-// and its provider data, with the Metadata and Configure that only depend
-// on them.
-type resourceBase struct {
+// typeBase is what every type embeds, through its framework's base below:
+// its spec and its provider data.
+type typeBase struct {
 	spec *typeSpec
 	data *providerData
+}
+
+// The bases of resources (and list resources), actions and data sources:
+// the framework gives each its own request types, so each has its
+// Metadata and Configure, each a call of typeBase.
+type (
+	resourceBase   struct{ typeBase }
+	actionBase     struct{ typeBase }
+	dataSourceBase struct{ typeBase }
+)
+
+// name is the framework's type name for the provider's name.
+func (b *typeBase) name(provider string) string { return b.spec.typeName(provider) }
+
+// configure keeps the provider data handed to the type.
+func (b *typeBase) configure(given any, diags *diag.Diagnostics) {
+	b.data = configuredData(given, diags)
 }
 
 func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = b.spec.typeName(req.ProviderTypeName)
+	resp.TypeName = b.name(req.ProviderTypeName)
 }
 
 func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
-// actionBase is resourceBase for actions.
-type actionBase struct {
-	spec *typeSpec
-	data *providerData
+	b.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 func (b *actionBase) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
-	resp.TypeName = b.spec.typeName(req.ProviderTypeName)
+	resp.TypeName = b.name(req.ProviderTypeName)
 }
 
 func (b *actionBase) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
-// dataSourceBase is resourceBase for data sources.
-type dataSourceBase struct {
-	spec *typeSpec
-	data *providerData
+	b.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = b.spec.typeName(req.ProviderTypeName)
+	resp.TypeName = b.name(req.ProviderTypeName)
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	b.configure(req.ProviderData, &resp.Diagnostics)
 }

@@ -21,7 +21,7 @@ var (
 )
 
 func newUnshareImageAction() action.Action {
-	return &unshareImageAction{actionBase{spec: unshareImageSpec}}
+	return &unshareImageAction{actionBase{typeBase{spec: unshareImageSpec}}}
 }
 
 // unshareImageAction removes members from images, once, keeping no state.
