@@ -76,8 +76,13 @@ func (a holding) overlaps(b holding) bool {
 	if (a.kind == holdStatus) != (b.kind == holdStatus) {
 		return false // The owner's side and the recipient's.
 	}
-	if a.kind == holdStatus || a.kind == holdAll && b.kind == holdAll || a.unknown || b.unknown {
+	if a.kind == holdStatus || a.kind == holdAll && b.kind == holdAll {
 		return true
+	}
+	if a.unknown || b.unknown {
+		// Not known until apply: Create's lock and its refusal of a
+		// member IMS already holds decide then.
+		return false
 	}
 	return !a.members.minus(a.members.minus(b.members)).empty()
 }
@@ -96,9 +101,6 @@ type plannedObject struct {
 	token  string
 	action planAction
 	held   holding
-	// prior is what the object held before this plan (an update or a
-	// no-op), nil for a create or a destroy.
-	prior *holding
 }
 
 // compositionGuard is what one provider process records of the objects
@@ -139,26 +141,15 @@ func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) 
 	}
 	list := g.planned[key]
 	for i, o := range list {
-		if obj.token != "" && o.token == obj.token || replanned(o, obj) {
-			// The second plan of a replacement, or a later walk's plan
-			// of the same ims_image_share: the same object.
+		// One object planned again: its token (kept in its private
+		// state, and handed from the first plan of a replacement to the
+		// second), or, for a new object, what it holds (terraform test
+		// plans a new object in its plan and again in its apply, in one
+		// process, with no private data to carry a token across).
+		if obj.token != "" && o.token == obj.token || o.action == planCreate && obj.action == planCreate && o.held.same(obj.held) {
 			list[i] = obj
 			return nil
 		}
-	}
-	if obj.action != planDestroy {
-		// The same object planned again in a process that lives longer
-		// than one walk (terraform test plans and applies a run, and may
-		// run several, with one provider process): an earlier plan that
-		// holds what this one holds, or held before it. Two objects that
-		// hold exactly the same are taken for one here; the apply's locks
-		// and checks still keep them apart.
-		list = slices.DeleteFunc(list, func(o *plannedObject) bool {
-			// A new object beside one in state that holds the same is a
-			// second resource, not the same one planned again.
-			again := o.held.same(obj.held) && (o.action != planKeep || obj.action != planCreate)
-			return o.action != planDestroy && (again || obj.prior != nil && o.held.same(*obj.prior))
-		})
 	}
 	g.planned[key] = append(list, obj)
 	for _, o := range list {
@@ -167,25 +158,6 @@ func (g *compositionGuard) plan(key string, obj *plannedObject, imageID string) 
 		}
 	}
 	return nil
-}
-
-// replanned reports whether b may be a later walk's plan of the object
-// that a is the plan of. Terraform >= 1.15's terraform test configures a
-// test file's provider block once and keeps that one process for the plan
-// and the apply of every run block; the apply walk plans each new object
-// again with no private data (so no token), and a later run block plans it
-// with a prior state whose private data holds the token of the apply's
-// plan, not of the first. The guard, which sees one walk per process
-// under plan and apply, cannot tell those plans from a second resource.
-// For ims_image_share, a plan of a new object followed by a plan of one
-// that holds the same members by identity is taken as the same object:
-// two ims_image_share with identical members do not undo each other's
-// writes (the harm the refusal exists for is different member sets).
-// Other types keep their refusal, as a second object holding the same
-// member or status is the duplicate that would be missed.
-func replanned(a, b *plannedObject) bool {
-	return a.action == planCreate && b.action != planDestroy && a.held.kind == holdAll && b.held.kind == holdAll &&
-		!a.held.unknown && !b.held.unknown && memberKey(a.held.members) == memberKey(b.held.members)
 }
 
 // conflict is the refusal of objects a and b on one image, or nil.
@@ -198,10 +170,13 @@ func (g *compositionGuard) conflict(key string, a, b *plannedObject, imageID str
 		if b.action == planDestroy {
 			gone, made = b, a
 		}
-		if made.action != planCreate || !gone.held.overlaps(made.held) || g.claimedLocked(key, gone.held) {
+		if !gone.held.overlaps(made.held) || g.claimedLocked(key, gone.held) {
 			// A deposed object's destroy, planned after its successor's
 			// create was applied, leaves what that holds: see Delete.
 			return nil
+		}
+		if made.action == planKeep {
+			return removesWhatAnotherHolds(gone.held, made.held, imageID)
 		}
 		return movedWithoutMovedBlock(gone.held, made.held, imageID)
 	}
@@ -225,6 +200,22 @@ func movedWithoutMovedBlock(gone, made holding, imageID string) diag.Diagnostic 
 			"(ims_image_share with one member and ims_image_share_member move into each other too), or hand it over without a "+
 			"write: a removed block with lifecycle { destroy = false } for the old address, and an import block for the new one.",
 			gone, imageID, made, effect))
+}
+
+// removesWhatAnotherHolds is the refusal of a plan that destroys one
+// object while another, which stays, holds the same: the destroy would take
+// it from the one that stays.
+func removesWhatAnotherHolds(gone, kept holding, imageID string) diag.Diagnostic {
+	effect := "removes what it holds from IMS, and the other's state would claim members IMS no longer shares; the next apply " +
+		"would add them back pending, each recipient's acceptance lost"
+	if gone.kind == holdStatus {
+		effect = "rejects the image, while the other says it is accepted"
+	}
+	return diag.NewErrorDiagnostic("A destroy would take sharing from a resource that stays",
+		fmt.Sprintf("This plan destroys %s on image %s while %s, which stays in this configuration, holds the same. The destroy %s. "+
+			"Nothing was changed. To stop managing the one that goes without a write, replace its block with\n\n"+
+			"  removed {\n    from = <its address>\n    lifecycle {\n      destroy = false\n    }\n  }\n",
+			gone, imageID, kept, effect))
 }
 
 // twoOnOneImage is the refusal of two objects that would both manage one
@@ -277,6 +268,28 @@ func (g *compositionGuard) forget(key, token string, h holding) {
 	if list, ok := g.claims[key]; ok && token != "" {
 		g.claims[key] = slices.DeleteFunc(list, func(c claim) bool { return c.token == token })
 	}
+}
+
+// applied records a successful Create or Update of an object that holds h:
+// it claims h under the object's token (kept in its private state p, made
+// when the object has none: the framework hands Create no planned private
+// data), and drops the object's plans, which are done.
+func (g *compositionGuard) applied(ctx context.Context, key string, p privateData, h holding) diag.Diagnostics {
+	token := objectToken(ctx, p)
+	var diags diag.Diagnostics
+	if token == "" {
+		token = newToken()
+		diags = setObjectToken(ctx, p, token)
+	}
+	g.claim(key, token, h)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if list, ok := g.planned[key]; ok {
+		g.planned[key] = slices.DeleteFunc(list, func(o *plannedObject) bool {
+			return o.action != planDestroy && (o.token == token || o.held.same(h))
+		})
+	}
+	return diags
 }
 
 // forgetAfter forgets what a Delete removed (see forget), when it
@@ -383,16 +396,8 @@ func guardPlan[M heldModel](ctx context.Context, d *providerData, req resource.M
 		return
 	}
 	obj.held = held
-	if obj.action == planKeep {
-		var prior M
-		if !req.State.Get(ctx, &prior).HasError() {
-			if h, diags := prior.holding(ctx); !diags.HasError() {
-				obj.prior = &h
-			}
-		}
-	}
+	obj.token = planToken(ctx, req, resp, obj.action != planDestroy)
 	if obj.action != planDestroy {
-		obj.token = planToken(ctx, req, resp)
 		resp.Diagnostics.Append(policyPlan[M](ctx, d, req, held, imageID)...)
 	}
 	if refusal := d.guard.plan(imageKey(d.regionOr(region), imageID), obj, imageID); refusal != nil {
@@ -424,22 +429,32 @@ func policyPlan[M heldModel](ctx context.Context, d *providerData, req resource.
 // planToken is the object's token across the two plans of a replacement:
 // the one the first plan handed over in private data, else a new one,
 // handed on.
-func planToken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) string {
+func planToken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, handOn bool) string {
 	var token string
-	if req.State.Raw.IsNull() && req.Private != nil {
-		// Only the second plan of a replacement (no prior state, the
-		// first plan's private data) reuses a token.
-		if raw, _ := req.Private.GetKey(ctx, planTokenKey); len(raw) > 0 {
-			_ = json.Unmarshal(raw, &token)
-		}
+	if req.Private != nil {
+		token = objectToken(ctx, req.Private)
+	}
+	if !handOn {
+		return token
 	}
 	if token == "" {
-		var b [12]byte
-		_, _ = rand.Read(b[:])
-		token = hex.EncodeToString(b[:])
+		token = newToken()
 	}
-	if raw, err := json.Marshal(token); err == nil && resp.Private != nil {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, planTokenKey, raw)...)
+	if resp.Private != nil {
+		resp.Diagnostics.Append(setObjectToken(ctx, resp.Private, token)...)
 	}
 	return token
+}
+
+// newToken is a new object's token.
+func newToken() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// setObjectToken keeps an object's token in its private state.
+func setObjectToken(ctx context.Context, p privateData, token string) diag.Diagnostics {
+	raw, _ := json.Marshal(token)
+	return p.SetKey(ctx, planTokenKey, raw)
 }

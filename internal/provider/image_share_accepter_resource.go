@@ -308,7 +308,7 @@ func (r *imageShareAccepterResource) Create(ctx context.Context, req resource.Cr
 		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	default:
 		resp.Diagnostics.Append(op.accepterState(plan, status).save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(members{}, false))
+		resp.Diagnostics.Append(r.data.guard.applied(ctx, op.key(), resp.Private, r.spec.holding(members{}, false))...)
 	}
 }
 
@@ -373,7 +373,7 @@ func (r *imageShareAccepterResource) Update(ctx context.Context, req resource.Up
 	case op.statusNotSet(want, status) != nil:
 		resp.Diagnostics.Append(op.statusNotSet(want, status))
 	default:
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(members{}, false))
+		resp.Diagnostics.Append(r.data.guard.applied(ctx, op.key(), resp.Private, r.spec.holding(members{}, false))...)
 	}
 }
 

@@ -325,7 +325,7 @@ func (r *imageShareMemberResource) Create(ctx context.Context, req resource.Crea
 		// not taint the resource and replace it (which would remove the
 		// member and send it back to pending).
 		resp.Diagnostics.Append(memberState(plan, op.target, op.imageID, m).save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(want, false))
+		resp.Diagnostics.Append(r.data.guard.applied(ctx, op.key(), resp.Private, r.spec.holding(want, false))...)
 		if writeErr != nil {
 			op.recorded = "IMS holds the member nonetheless (read back after the failure), so it is recorded in state."
 			d := op.failure(writeErr)
@@ -392,19 +392,24 @@ func (r *imageShareMemberResource) Read(ctx context.Context, req resource.ReadRe
 		// Recorded by a create whose job had not ended: keep it while the
 		// job runs.
 		job, jerr := r.data.client.At(op.target.endpoint, op.target.projectID).GetJob(ctx, ims.JobInput{JobID: jobID})
-		if jerr == nil && (job.Status == ims.JobInit || job.Status == ims.JobRunning) {
+		if jerr != nil || job.Status == ims.JobInit || job.Status == ims.JobRunning {
+			// Still running, or not known: never drop on a poll that
+			// failed, or the job would add a member no state holds.
+			var still string
+			if jerr != nil {
+				still = "could not be read (" + jerr.Error() + ")"
+			} else {
+				still = "is still " + job.Status
+			}
 			resp.Diagnostics.AddWarning("Member not confirmed yet",
-				fmt.Sprintf("IMS job %s that adds %s to image %s is still %s, so ims_image_share_member stays in state as recorded; "+
-					"the next refresh confirms or drops it.", jobID, want, op.imageID, job.Status))
+				fmt.Sprintf("IMS job %s that adds %s to image %s %s, so %s stays in state as recorded; the next refresh confirms "+
+					"or drops it.", jobID, want, op.imageID, still, r.spec.name))
 			resp.Diagnostics.Append(prior.save(ctx, &resp.State, resp.Identity)...)
 			return
 		}
-		ended := "could not be read"
-		if jerr == nil {
-			ended = "ended " + job.Status
-			if job.FailReason != "" {
-				ended += ": " + displayText(job.FailReason, nil)
-			}
+		ended := "ended " + job.Status
+		if job.FailReason != "" {
+			ended += ": " + displayText(job.FailReason, nil)
 		}
 		removeGone(ctx, resp, imageShareMemberIdentity{ImageID: prior.ImageID, MemberID: prior.MemberID, Region: types.StringValue(op.target.region)},
 			"Member never added", fmt.Sprintf("IMS job %s that was to add %s to image %s %s, and IMS does not list the member, so "+

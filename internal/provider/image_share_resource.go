@@ -272,7 +272,7 @@ func (r *imageShareResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(op.disagrees(want, state.held))
 	default:
 		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(want, false))
+		resp.Diagnostics.Append(r.data.guard.applied(ctx, op.key(), resp.Private, r.spec.holding(want, false))...)
 	}
 }
 
@@ -363,7 +363,7 @@ func (r *imageShareResource) Update(ctx context.Context, req resource.UpdateRequ
 	case op.disagrees(want, state.held) != nil:
 		resp.Diagnostics.Append(op.disagrees(want, state.held))
 	default:
-		r.data.guard.claim(op.key(), objectToken(ctx, resp.Private), r.spec.holding(want, false))
+		resp.Diagnostics.Append(r.data.guard.applied(ctx, op.key(), resp.Private, r.spec.holding(want, false))...)
 	}
 }
 

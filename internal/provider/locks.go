@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -47,7 +48,8 @@ type imageLock struct {
 // other resource types of this process that wrote to the image in this
 // run. key is the image's ID, or a memberLockKey.
 func (d *providerData) lockImage(ctx context.Context, tgt target, key, name, typeName string, exclusive bool) (func(), []string, error) {
-	full := tgt.endpoint + "\n" + tgt.projectID + "\n" + key
+	// IDs in either case name one image (the schema takes upper case).
+	full := tgt.endpoint + "\n" + tgt.projectID + "\n" + strings.ToLower(key)
 	d.mu.Lock()
 	if d.images == nil {
 		d.images = map[string]*imageLock{}
@@ -127,16 +129,26 @@ func lockFile(ctx context.Context, key, name string, exclusive bool) (func(), er
 
 // lockDir is the folder of the lock files, made on first use.
 func lockDir() (string, error) {
-	dir := os.Getenv(lockDirEnv)
-	if dir == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			cache = os.TempDir()
+	if dir := os.Getenv(lockDirEnv); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // The folder the user names.
+			return "", errors.Join(fmt.Errorf("creating the folder of the provider's lock files %s (%s)", dir, lockDirEnv), err)
 		}
-		dir = filepath.Join(cache, "terraform-provider-ims", "locks")
+		return dir, nil
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // The user's cache folder, or the folder the user names.
-		return "", errors.Join(fmt.Errorf("creating the folder of the provider's lock files %s (set %s to a writable folder)", dir, lockDirEnv), err)
+	// The user's cache folder, else (a read-only home, in a hardened CI
+	// container) a folder of the user's under the temporary folder.
+	var candidates []string
+	if cache, err := os.UserCacheDir(); err == nil {
+		candidates = append(candidates, filepath.Join(cache, "terraform-provider-ims", "locks"))
 	}
-	return dir, nil
+	candidates = append(candidates, filepath.Join(os.TempDir(), fmt.Sprintf("terraform-provider-ims-locks-%d", os.Getuid())))
+	var errs []error
+	for _, dir := range candidates {
+		err := os.MkdirAll(dir, 0o700) //nolint:gosec // The user's own folders.
+		if err == nil {
+			return dir, nil
+		}
+		errs = append(errs, err)
+	}
+	return "", errors.Join(append([]error{fmt.Errorf("no writable folder for the provider's lock files (set %s to one)", lockDirEnv)}, errs...)...)
 }

@@ -183,11 +183,9 @@ func policyFromJSON(raw string) (policySource, diag.Diagnostics) {
 	}
 	for i, l := range policyLists {
 		list, ok := obj[l.name]
-		if !ok {
+		if !ok || list == nil {
+			// Absent or null: no bound, as an unset argument in HCL.
 			continue
-		}
-		if list == nil {
-			list = []string{}
 		}
 		for j, e := range list {
 			if !l.check(e) {

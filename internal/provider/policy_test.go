@@ -55,6 +55,9 @@ func TestPolicyFromJSON(t *testing.T) {
 			t.Errorf("%s: got %q, want %q naming %s", tc.raw, text, tc.want, policyEnv)
 		}
 	}
+	if src, diags := policyFromJSON(`{"allowed_projects": null}`); diags.HasError() || src.lists[kindProject] != nil {
+		t.Errorf("null must leave its kind unbounded, as an unset argument in HCL: %+v %v", src, diags)
+	}
 	src, diags := policyFromJSON(`{"allowed_domains": []}`)
 	if diags.HasError() || src.lists[kindDomain] == nil || len(*src.lists[kindDomain]) != 0 || src.lists[kindProject] != nil {
 		t.Errorf("an empty list must forbid its kind and leave the others unbounded: %+v %v", src, diags)
