@@ -520,6 +520,16 @@ func testModuleWithCLI(t *testing.T, folder string) {
 	if emu.Writes() == 0 {
 		t.Error("the module's test wrote nothing to the emulator")
 	}
+	// terraform test destroys what it created: in one provider process
+	// with the apply (Terraform >= 1.15), the create's claim must not keep
+	// its own destroy from removing the members.
+	for _, acct := range emu.Accounts() {
+		for _, p := range acct.Projects {
+			if ms := emu.Members(p, emulator.DemoShareImageID); len(ms) != 0 {
+				t.Errorf("after terraform test's teardown, image %s is still shared with %v", emulator.DemoShareImageID, ms)
+			}
+		}
+	}
 }
 
 // actionWithCLI applies the example folder (Terraform >= 1.14: actions),
