@@ -84,7 +84,7 @@ func (a holding) overlaps(b holding) bool {
 		// member IMS already holds decide then.
 		return false
 	}
-	return !a.members.minus(a.members.minus(b.members)).empty()
+	return !a.members.common(b.members).empty()
 }
 
 // planAction is what a plan does to an object.
@@ -352,7 +352,7 @@ func (g *compositionGuard) kept(key, token string, h holding) (members, bool) {
 			continue
 		}
 		claimed = true
-		out = out.union(h.members.minus(h.members.minus(c.held.members)))
+		out = out.union(h.members.common(c.held.members))
 	}
 	return out, claimed
 }
@@ -422,7 +422,7 @@ func policyPlan[M heldModel](ctx context.Context, d *providerData, req resource.
 		prior = h.members
 	}
 	diags := d.policy.refuseAdded(held.members.minus(prior), held.spec)
-	diags.Append(d.policy.warnHeld(held.members.minus(held.members.minus(prior)), held.typeName, imageID)...)
+	diags.Append(d.policy.warnHeld(held.members.common(prior), held.typeName, imageID)...)
 	return diags
 }
 

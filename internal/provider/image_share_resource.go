@@ -399,7 +399,7 @@ func (r *imageShareResource) Delete(ctx context.Context, req resource.DeleteRequ
 		resp.Diagnostics.Append(op.failure(writeErr))
 		return
 	}
-	if left := have.minus(have.minus(state.held)); !left.empty() {
+	if left := have.common(state.held); !left.empty() {
 		if writeErr != nil {
 			resp.Diagnostics.Append(op.failure(writeErr))
 		} else {

@@ -124,6 +124,10 @@ func (a members) minus(b members) members {
 	return out
 }
 
+// common is what a has that b has too, by identity, spelled as a spells
+// it.
+func (a members) common(b members) members { return a.minus(a.minus(b)) }
+
 // union is what a or b has, each member once, spelled as a spells it.
 func (a members) union(b members) members {
 	var out members

@@ -283,7 +283,7 @@ func (o *imageOp) removeListed(ctx context.Context, m members, refusal error) er
 	// A member refused alone is gone meanwhile, or IMS's refusal is the
 	// cause of it still being held: say which.
 	if list, err = o.listMembers(ctx); err == nil {
-		if held, _, _ = heldMembers(o.imageID, list, m); m.minus(m.minus(held)).empty() {
+		if held, _, _ = heldMembers(o.imageID, list, m); m.common(held).empty() {
 			return nil
 		}
 	}
@@ -460,7 +460,7 @@ func (o *imageOp) jobList() string {
 // SUCCESS is not proof.
 func (o *imageOp) notApplied(added, removed, held members) diag.Diagnostic {
 	notAdded := added.minus(held)
-	notRemoved := removed.minus(removed.minus(held))
+	notRemoved := removed.common(held)
 	if notAdded.empty() && notRemoved.empty() {
 		return nil
 	}
